@@ -1,0 +1,256 @@
+// Users, organisations and memberships: sign-up, log-in (with brute-force limits), and the role
+// rules. Talks to the database, the password hasher, the token signer and the rate limiter.
+import { and, eq, sql } from 'drizzle-orm';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { TokenService, VerifiedToken } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import type { Db, Executor } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { type MemberRole, memberships, organizations, users } from '../db/schema/index.js';
+import { type Actor, recordAudit } from '../lib/audit.js';
+import {
+  EmailTakenError,
+  fail,
+  InvalidCredentialsError,
+  LastOwnerError,
+  NotFoundError,
+  ok,
+  type Result,
+  RoleNotAllowedError,
+  TooManyAttemptsError,
+} from '../lib/errors.js';
+import type { RateLimiter } from '../lib/rateLimiter.js';
+
+export type User = typeof users.$inferSelect;
+export type Organization = typeof organizations.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+
+export interface SignedIn {
+  user: User;
+  token: string;
+  expiresAt: Date;
+}
+
+type LoginLimits = Pick<
+  Config,
+  'LOGIN_MAX_FAILURES_PER_ACCOUNT' | 'LOGIN_MAX_FAILURES_PER_ADDRESS' | 'LOGIN_FAILURE_WINDOW_SECONDS'
+>;
+
+export const canManage = (role: MemberRole | undefined) => role === 'OWNER' || role === 'ADMIN';
+
+export function createAccountService(deps: {
+  db: Db;
+  tokens: TokenService;
+  rateLimiter: RateLimiter;
+  config: LoginLimits;
+}) {
+  const { db, tokens, rateLimiter, config } = deps;
+
+  const findUserByEmail = async (email: string) =>
+    (await db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`))[0];
+
+  async function signIn(user: User): Promise<SignedIn> {
+    const { token, expiresAt } = await tokens.sign(user.id);
+    return { user, token, expiresAt };
+  }
+
+  async function addOrganization(tx: Executor, userId: string, name: string, actor: Actor) {
+    const [organization] = await tx.insert(organizations).values({ name }).returning();
+    if (!organization) throw new Error('insert returned no organization');
+    await tx.insert(memberships).values({ organizationId: organization.id, userId, role: 'OWNER' });
+    await recordAudit(tx, actor, {
+      organizationId: organization.id,
+      action: 'organization.created',
+      targetType: 'Organization',
+      targetId: organization.id,
+      data: { name },
+    });
+    return organization;
+  }
+
+  /** Locks the organisation row so role changes within one organisation happen one at a time. */
+  async function lockedMemberships(tx: Executor, organizationId: string, actorUserId: string, targetUserId: string) {
+    const locked = await tx
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(eq(organizations.id, organizationId))
+      .for('update');
+    if (locked.length === 0) return undefined;
+    const rows = await tx.select().from(memberships).where(eq(memberships.organizationId, organizationId));
+    return {
+      actor: rows.find((m) => m.userId === actorUserId),
+      target: rows.find((m) => m.userId === targetUserId),
+      owners: rows.filter((m) => m.role === 'OWNER').length,
+    };
+  }
+
+  return {
+    async signUp(
+      input: { email: string; password: string; name: string; organizationName: string },
+      actor: Actor,
+    ): Promise<Result<SignedIn & { organization: Organization }>> {
+      const passwordHash = await hashPassword(input.password);
+      try {
+        return await db.transaction(async (tx) => {
+          const [user] = await tx
+            .insert(users)
+            .values({ email: input.email, name: input.name, passwordHash })
+            .returning();
+          if (!user) throw new Error('insert returned no user');
+          const self = { ...actor, userId: user.id };
+          await recordAudit(tx, self, { action: 'user.signed_up', targetType: 'User', targetId: user.id });
+          const organization = await addOrganization(tx, user.id, input.organizationName, self);
+          return ok({ ...(await signIn(user)), organization });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) return fail(new EmailTakenError());
+        throw error;
+      }
+    },
+
+    async logIn(input: { email: string; password: string }, actor: Actor): Promise<Result<SignedIn>> {
+      const seconds = config.LOGIN_FAILURE_WINDOW_SECONDS;
+      const windows = [
+        { key: `login:account:${input.email}`, limit: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, seconds },
+        ...(actor.ip ? [{ key: `login:ip:${actor.ip}`, limit: config.LOGIN_MAX_FAILURES_PER_ADDRESS, seconds }] : []),
+      ];
+      const waits = await Promise.all(windows.map((w) => rateLimiter.blockedFor(w)));
+      const wait = Math.max(0, ...waits);
+      if (wait > 0) return fail(new TooManyAttemptsError(wait));
+
+      const user = await findUserByEmail(input.email);
+      let valid = false;
+      if (user?.passwordHash) valid = await verifyPassword(user.passwordHash, input.password);
+      else await burnPasswordCheck(input.password);
+      if (!user || !valid) {
+        await Promise.all(windows.map((w) => rateLimiter.hit(w)));
+        await recordAudit(db, actor, {
+          action: 'user.login_failed',
+          targetType: 'User',
+          targetId: user?.id,
+          data: { email: input.email },
+        });
+        return fail(new InvalidCredentialsError());
+      }
+      await rateLimiter.reset(`login:account:${input.email}`);
+      await recordAudit(
+        db,
+        { ...actor, userId: user.id },
+        { action: 'user.logged_in', targetType: 'User', targetId: user.id },
+      );
+      return ok(await signIn(user));
+    },
+
+    async createOrganization(
+      input: { name: string },
+      actor: Actor & { userId: string },
+    ): Promise<Result<Organization>> {
+      return ok(await db.transaction((tx) => addOrganization(tx, actor.userId, input.name, actor)));
+    },
+
+    async updateMemberRole(
+      input: { organizationId: string; userId: string; role: MemberRole },
+      actor: Actor & { userId: string },
+    ): Promise<Result<Membership>> {
+      return db.transaction(async (tx): Promise<Result<Membership>> => {
+        const found = await lockedMemberships(tx, input.organizationId, actor.userId, input.userId);
+        if (!found?.actor) return fail(new NotFoundError('Organization'));
+        if (!canManage(found.actor.role)) {
+          return fail(new RoleNotAllowedError('Only owners and admins can change roles'));
+        }
+        if (!found.target) return fail(new NotFoundError('Member'));
+        const isOwner = found.actor.role === 'OWNER';
+        if (!isOwner && (found.target.role === 'OWNER' || input.role === 'OWNER')) {
+          return fail(new RoleNotAllowedError('Only an owner can grant, change or remove the owner role'));
+        }
+        if (found.target.role === 'OWNER' && input.role !== 'OWNER' && found.owners <= 1) {
+          return fail(new LastOwnerError());
+        }
+        const [updated] = await tx
+          .update(memberships)
+          .set({ role: input.role })
+          .where(eq(memberships.id, found.target.id))
+          .returning();
+        if (!updated) throw new Error('membership vanished under lock');
+        await recordAudit(tx, actor, {
+          organizationId: input.organizationId,
+          action: 'member.role_changed',
+          targetType: 'User',
+          targetId: input.userId,
+          data: { from: found.target.role, to: input.role },
+        });
+        return ok(updated);
+      });
+    },
+
+    async removeMember(
+      input: { organizationId: string; userId: string },
+      actor: Actor & { userId: string },
+    ): Promise<Result<Membership>> {
+      return db.transaction(async (tx): Promise<Result<Membership>> => {
+        const found = await lockedMemberships(tx, input.organizationId, actor.userId, input.userId);
+        if (!found?.actor) return fail(new NotFoundError('Organization'));
+        if (!canManage(found.actor.role)) {
+          return fail(new RoleNotAllowedError('Only owners and admins can remove members'));
+        }
+        if (!found.target) return fail(new NotFoundError('Member'));
+        if (found.target.role === 'OWNER' && found.actor.role !== 'OWNER') {
+          return fail(new RoleNotAllowedError('Only an owner can remove an owner'));
+        }
+        if (found.target.role === 'OWNER' && found.owners <= 1) return fail(new LastOwnerError());
+        await tx.delete(memberships).where(eq(memberships.id, found.target.id));
+        await recordAudit(tx, actor, {
+          organizationId: input.organizationId,
+          action: 'member.removed',
+          targetType: 'User',
+          targetId: input.userId,
+          data: { role: found.target.role },
+        });
+        return ok(found.target);
+      });
+    },
+
+    /** The user a verified token speaks for; external identities are linked or created on first sight. */
+    async userForToken(verified: VerifiedToken): Promise<User | undefined> {
+      if (verified.kind === 'local') {
+        return (await db.select().from(users).where(eq(users.id, verified.userId)))[0];
+      }
+      const externalId = `${verified.issuer}|${verified.subject}`;
+      const linked = (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
+      if (linked) return linked;
+      // Only a verified email may claim an existing account; otherwise anyone could mint one.
+      if (!verified.email || !verified.emailVerified) return undefined;
+      const email = verified.email.trim().toLowerCase();
+      const existing = await findUserByEmail(email);
+      if (existing) {
+        if (existing.externalId) return undefined;
+        const [updated] = await db
+          .update(users)
+          .set({ externalId, emailVerified: true })
+          .where(and(eq(users.id, existing.id), sql`${users.externalId} is null`))
+          .returning();
+        return updated;
+      }
+      try {
+        const [created] = await db
+          .insert(users)
+          .values({ email, name: verified.name ?? email.split('@')[0] ?? email, emailVerified: true, externalId })
+          .returning();
+        return created;
+      } catch (error) {
+        if (isUniqueViolation(error)) return (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
+        throw error;
+      }
+    },
+
+    async membershipById(id: string): Promise<Membership | undefined> {
+      return (await db.select().from(memberships).where(eq(memberships.id, id)))[0];
+    },
+
+    async membershipsOf(userId: string): Promise<Membership[]> {
+      return db.select().from(memberships).where(eq(memberships.userId, userId));
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;

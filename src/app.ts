@@ -1,0 +1,214 @@
+// Builds the whole server from a config: database, services, GraphQL over HTTP, SSE and WebSocket.
+// Importing this file does nothing; buildApp() opens resources and stop() closes them all.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { PothosValidationError } from '@pothos/core';
+import { sql } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, maskError as defaultMaskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { createTokenService, loadSigningKey } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import { migrateDatabase, migrationsApplied } from './db/migrate.js';
+import { type Context, createContext, type RequestFacts, resolveViewer } from './graphql/context.js';
+import { schema } from './graphql/schema.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { createServices, type Services } from './services.js';
+
+export interface App {
+  config: Config;
+  database: Database;
+  services: Services;
+  logger: Logger;
+  /** The Fetch-API handler, for in-process requests. */
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  start(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  clock?: Clock;
+  /** An already open database (tests share one per worker); left open by stop(). */
+  database?: Database;
+  logger?: Logger;
+}
+
+interface ServerContext {
+  req?: http.IncomingMessage;
+}
+
+function clientIp(config: Config, forwardedFor: string | string[] | null | undefined, socketAddress?: string) {
+  if (config.TRUST_PROXY) {
+    const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return socketAddress ?? null;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const ownsDatabase = !options.database;
+  const database =
+    options.database ??
+    openDatabase(
+      config.DATABASE_URL
+        ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+        : { dataDir: config.DATA_DIR },
+    );
+  if (ownsDatabase) await migrateDatabase(database, config.DATABASE_URL);
+  const tokens = await createTokenService({ privateKeyPem: await loadSigningKey(config), config, clock });
+  const services = createServices({ db: database.db, config, clock, tokens });
+
+  const ready = async () => {
+    try {
+      await database.db.execute(sql`select 1`);
+      return await migrationsApplied(database);
+    } catch {
+      return false;
+    }
+  };
+
+  const routes: Plugin = {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > config.MAX_REQUEST_BYTES) {
+        endResponse(new fetchAPI.Response('Request body too large', { status: 413 }));
+        return;
+      }
+      if (url.pathname === '/.well-known/jwks.json') {
+        endResponse(Response.json(tokens.jwks()));
+      } else if (url.pathname === '/ready') {
+        return ready().then((isReady) => {
+          endResponse(Response.json({ ready: isReady }, { status: isReady ? 200 : 503 }));
+        });
+      }
+    },
+  };
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.graphiql ? { title: 'Invitation API', subscriptionsProtocol: 'WS' } : false,
+    logging: false,
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+        // A malformed id in a query argument is the caller's mistake, not ours: say so.
+        if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+          return new GraphQLError(original.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+        if (!(original instanceof GraphQLError)) logger.error('unexpected error', { error: String(original) });
+        return defaultMaskError(error, message, isDev);
+      },
+    },
+    context: async (initial: YogaInitialContext & ServerContext): Promise<Context> => {
+      const facts: RequestFacts = {
+        authorization: initial.request.headers.get('authorization'),
+        ip: clientIp(config, initial.request.headers.get('x-forwarded-for'), initial.req?.socket.remoteAddress),
+        userAgent: initial.request.headers.get('user-agent'),
+      };
+      return createContext(database.db, services, facts);
+    },
+    plugins: [
+      routes,
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.MAX_QUERY_DEPTH, exposeLimits: false, ignoreIntrospection: true },
+        maxAliases: { n: config.MAX_QUERY_ALIASES, exposeLimits: false },
+        maxTokens: { n: config.MAX_QUERY_TOKENS, exposeLimits: false },
+        maxDirectives: { n: 20, exposeLimits: false },
+        costLimit: { maxCost: config.MAX_QUERY_COST, exposeLimits: false, ignoreIntrospection: true },
+        blockFieldSuggestion: { enabled: config.production },
+      }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
+  });
+
+  const server = http.createServer(yoga);
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wsServer = useServer(
+    {
+      // A bad credential closes the socket with 4403; no credential means an anonymous connection.
+      onConnect: async (ctx: WsContext<Record<string, unknown>>) => {
+        try {
+          await resolveViewer(services, wsAuthorization(ctx));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const req = (ctx.extra as { request: http.IncomingMessage }).request;
+        const enveloped = yoga.getEnveloped({ ...ctx, req, params });
+        const document = enveloped.parse(params.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        const contextValue = await createContext(database.db, services, {
+          authorization: wsAuthorization(ctx),
+          ip: clientIp(config, req.headers['x-forwarded-for'], req.socket.remoteAddress),
+          userAgent: req.headers['user-agent'] ?? null,
+        });
+        return {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue,
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+    },
+    wss,
+  );
+
+  let stopped = false;
+  return {
+    config,
+    database,
+    services,
+    logger,
+    fetch: (input, init) => Promise.resolve(yoga.fetch(input as URL, init ?? {})),
+    start(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await wsServer.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await yoga.dispose();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}
+
+function wsAuthorization(ctx: WsContext<Record<string, unknown>>): string | null {
+  const value = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+  return typeof value === 'string' ? value : null;
+}

@@ -1,0 +1,123 @@
+// Access tokens: ES256 JWTs we sign ourselves, plus (optionally) tokens of an external identity
+// provider checked against its JWKS. Only verified claims leave this module.
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  calculateJwkThumbprint,
+  createRemoteJWKSet,
+  decodeJwt,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  type JWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { Config } from '../config.js';
+import type { Clock } from '../lib/clock.js';
+
+const ALG = 'ES256';
+const EXTERNAL_ALGS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+
+export type VerifiedToken =
+  | { kind: 'local'; userId: string }
+  | { kind: 'external'; issuer: string; subject: string; email?: string; emailVerified: boolean; name?: string };
+
+export interface TokenService {
+  sign(userId: string): Promise<{ token: string; expiresAt: Date }>;
+  /** Null when the token is not one we accept, for whatever reason. */
+  verify(token: string): Promise<VerifiedToken | null>;
+  jwks(): { keys: JWK[] };
+}
+
+/** Loads JWT_PRIVATE_KEY, or the embedded default's key under DATA_DIR, creating it on first use. */
+export async function loadSigningKey(config: Pick<Config, 'JWT_PRIVATE_KEY' | 'DATA_DIR'>): Promise<string> {
+  if (config.JWT_PRIVATE_KEY) return config.JWT_PRIVATE_KEY.replace(/\\n/g, '\n');
+  const file = path.join(config.DATA_DIR, 'jwt-private-key.pem');
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const { privateKey } = await generateKeyPair(ALG, { extractable: true });
+  const pem = await exportPKCS8(privateKey);
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  writeFileSync(file, pem, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return pem;
+}
+
+export async function createTokenService(deps: {
+  privateKeyPem: string;
+  config: Pick<
+    Config,
+    'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_TTL_SECONDS' | 'JWT_JWKS_URL' | 'JWT_JWKS_ISSUER' | 'JWT_JWKS_AUDIENCE'
+  >;
+  clock: Clock;
+}): Promise<TokenService> {
+  const { config, clock } = deps;
+  const privateKey: KeyObject = createPrivateKey(deps.privateKeyPem);
+  const publicKey = createPublicKey(privateKey);
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const remoteKeys = config.JWT_JWKS_URL ? createRemoteJWKSet(new URL(config.JWT_JWKS_URL)) : undefined;
+  const currentDate = () => clock.now();
+
+  async function verifyLocal(token: string): Promise<VerifiedToken | null> {
+    const { payload } = await jwtVerify(token, publicKey, {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      algorithms: [ALG],
+      requiredClaims: ['exp', 'sub'],
+      currentDate: currentDate(),
+    });
+    return payload.sub ? { kind: 'local', userId: payload.sub } : null;
+  }
+
+  async function verifyExternal(token: string): Promise<VerifiedToken | null> {
+    if (!remoteKeys || !config.JWT_JWKS_ISSUER || !config.JWT_JWKS_AUDIENCE) return null;
+    const { payload } = await jwtVerify(token, remoteKeys, {
+      issuer: config.JWT_JWKS_ISSUER,
+      audience: config.JWT_JWKS_AUDIENCE,
+      algorithms: EXTERNAL_ALGS,
+      requiredClaims: ['exp', 'sub'],
+      currentDate: currentDate(),
+    });
+    if (!payload.sub || !payload.iss) return null;
+    return {
+      kind: 'external',
+      issuer: payload.iss,
+      subject: payload.sub,
+      email: typeof payload.email === 'string' ? payload.email : undefined,
+      emailVerified: payload.email_verified === true,
+      name: typeof payload.name === 'string' ? payload.name : undefined,
+    };
+  }
+
+  return {
+    async sign(userId) {
+      const now = Math.floor(clock.now().getTime() / 1000);
+      const exp = now + config.JWT_TTL_SECONDS;
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
+        .setIssuer(config.JWT_ISSUER)
+        .setAudience(config.JWT_AUDIENCE)
+        .setSubject(userId)
+        .setIssuedAt(now)
+        .setExpirationTime(exp)
+        .sign(privateKey);
+      return { token, expiresAt: new Date(exp * 1000) };
+    },
+    async verify(token) {
+      try {
+        // The unverified issuer only picks which key to check against; both paths verify fully.
+        const { iss } = decodeJwt(token);
+        if (iss === config.JWT_ISSUER) return await verifyLocal(token);
+        if (iss && iss === config.JWT_JWKS_ISSUER) return await verifyExternal(token);
+        return null;
+      } catch {
+        return null;
+      }
+    },
+    jwks() {
+      return { keys: [{ ...publicJwk, kid, alg: ALG, use: 'sig' }] };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Every setting comes from the environment, parsed once here; a bad value stops the process with a readable message.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z.url().optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  JWT_PRIVATE_KEY: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).default('invitation-api'),
+  JWT_AUDIENCE: z.string().min(1).default('invitation-api'),
+  JWT_TTL_SECONDS: positiveInt.default(3600),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_JWKS_ISSUER: z.string().min(1).optional(),
+  JWT_JWKS_AUDIENCE: z.string().min(1).optional(),
+  GRAPHIQL_ENABLED: bool.optional(),
+  INTROSPECTION_ENABLED: bool.optional(),
+  TRUST_PROXY: bool.default(false),
+  MAX_REQUEST_BYTES: positiveInt.default(100_000),
+  MAX_QUERY_DEPTH: positiveInt.default(10),
+  MAX_QUERY_ALIASES: positiveInt.default(15),
+  MAX_QUERY_TOKENS: positiveInt.default(2000),
+  MAX_QUERY_COST: positiveInt.default(5000),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
+  DEMO_SEED: bool.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+type Env = z.infer<typeof configSchema>;
+
+export type Config = Env & {
+  production: boolean;
+  graphiql: boolean;
+  introspection: boolean;
+  demoSeed: boolean;
+};
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, so `FOO= npm start` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const production = c.NODE_ENV === 'production';
+  if (production && !c.JWT_PRIVATE_KEY) {
+    throw new ConfigError('Invalid configuration:\n  JWT_PRIVATE_KEY: required in production (a PKCS#8 PEM ES256 key)');
+  }
+  if (c.JWT_JWKS_URL && (!c.JWT_JWKS_ISSUER || !c.JWT_JWKS_AUDIENCE)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_JWKS_ISSUER, JWT_JWKS_AUDIENCE: both required when JWT_JWKS_URL is set',
+    );
+  }
+  return {
+    ...c,
+    DATA_DIR: path.resolve(c.DATA_DIR),
+    production,
+    graphiql: c.GRAPHIQL_ENABLED ?? !production,
+    introspection: c.INTROSPECTION_ENABLED ?? !production,
+    // The demo account only ever appears on the embedded database, never on a real one.
+    demoSeed: c.DEMO_SEED ?? (!production && !c.DATABASE_URL),
+  };
+}

@@ -1,0 +1,56 @@
+// The one place that knows which driver runs: postgres.js with a URL, else PGlite on disk (or in memory).
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgAsyncDatabase, PgAsyncTransaction } from 'drizzle-orm/pg-core/async';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { relations } from './relations.js';
+
+export type Relations = typeof relations;
+export type Db = PgAsyncDatabase<PgQueryResultHKT, Relations>;
+export type Tx = PgAsyncTransaction<PgQueryResultHKT, Relations>;
+/** Either the database or an open transaction: services accept both. */
+export type Executor = Db | Tx;
+
+export interface Database {
+  db: Db;
+  driver: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { url: string; poolSize?: number }
+  /** `dataDir` undefined means in memory. */
+  | { dataDir: string | undefined };
+
+export function openDatabase(options: DatabaseOptions): Database {
+  if ('url' in options) {
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'invitation-api' },
+    });
+    return {
+      db: drizzlePostgres({ client, relations }) as unknown as Db,
+      driver: 'postgres',
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = new PGlite(options.dataDir);
+  return {
+    db: drizzlePglite({ client, relations }) as unknown as Db,
+    driver: 'pglite',
+    close: () => client.close(),
+  };
+}
+
+/** Refuses to run tests against a database that is not obviously a test database. */
+export function assertTestDatabaseUrl(url: string): void {
+  const name = new URL(url).pathname.replace(/^\//, '');
+  if (!/test/i.test(name)) {
+    throw new Error(`Refusing to run tests against database "${name}": its name must contain "test"`);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './auditLog.js';
+export * from './memberships.js';
+export * from './organizations.js';
+export * from './rateLimits.js';
+export * from './users.js';

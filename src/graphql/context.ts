@@ -1,0 +1,66 @@
+// The per-request context: who is asking (verified once here), from where, and the services.
+import { GraphQLError } from 'graphql';
+import type { Membership, User } from '../accounts/service.js';
+import type { Db } from '../db/client.js';
+import type { Actor } from '../lib/audit.js';
+import type { Services } from '../services.js';
+
+export interface Viewer {
+  user: User;
+}
+
+export interface Context {
+  db: Db;
+  services: Services;
+  viewer: Viewer | null;
+  actor: Actor;
+  /** The viewer's memberships, loaded once per request on first use. */
+  memberships(): Promise<Membership[]>;
+}
+
+export type SignedInContext = Context & { viewer: Viewer; actor: Actor & { userId: string } };
+
+export interface RequestFacts {
+  authorization: string | null | undefined;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const unauthenticated = (message = 'Sign in to do this') =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+export const forbidden = (message = 'You are not allowed to do this') =>
+  new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+
+function bearer(authorization: string): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
+  return match?.[1] ?? null;
+}
+
+/** Resolves who is asking; a credential that is present but not valid is refused outright. */
+export async function resolveViewer(
+  services: Services,
+  authorization: string | null | undefined,
+): Promise<Viewer | null> {
+  if (authorization == null || authorization === '') return null;
+  const token = bearer(authorization) ?? (authorization.includes(' ') ? null : authorization);
+  const verified = token ? await services.tokens.verify(token) : null;
+  const user = verified ? await services.accounts.userForToken(verified) : undefined;
+  if (!user) throw unauthenticated('Invalid or expired credentials');
+  return { user };
+}
+
+export async function createContext(db: Db, services: Services, facts: RequestFacts): Promise<Context> {
+  const viewer = await resolveViewer(services, facts.authorization);
+  let memberships: Promise<Membership[]> | undefined;
+  return {
+    db,
+    services,
+    viewer,
+    actor: { userId: viewer?.user.id ?? null, ip: facts.ip, userAgent: facts.userAgent },
+    memberships: () => {
+      memberships ??= viewer ? services.accounts.membershipsOf(viewer.user.id) : Promise.resolve([]);
+      return memberships;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Entry point: read config, build the app, start it, stop it cleanly on SIGTERM/SIGINT.
+import { ensureDemoAccount } from './accounts/demo.js';
+import { buildApp } from './app.js';
+import { ConfigError, parseConfig } from './config.js';
+
+async function main() {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await buildApp(config);
+  const { url } = await app.start();
+  const driver = app.database.driver === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL';
+  console.log(`Invitation API on ${url}/graphql (${driver})`);
+  if (config.graphiql) console.log(`GraphiQL: open ${url}/graphql in a browser`);
+
+  if (config.demoSeed) {
+    const demo = await ensureDemoAccount({
+      db: app.database.db,
+      accounts: app.services.accounts,
+      dataDir: config.DATA_DIR,
+    });
+    if (demo) {
+      console.log(
+        [
+          '',
+          'Demo account (embedded database only):',
+          `  email:    ${demo.email}`,
+          `  password: ${demo.password}`,
+          `  token:    ${demo.token}`,
+          '',
+          'Try it:',
+          `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
+          `    -H 'authorization: Bearer ${demo.token}' \\`,
+          `    -d '{"query":"{ viewer { user { email name } memberships { role organization { name } } } }"}'`,
+          '',
+          'In GraphiQL, add the header {"authorization": "Bearer <token>"}.',
+        ].join('\n'),
+      );
+    }
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info(`${signal} received, stopping`);
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.logger.error('stop failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

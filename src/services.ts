@@ -1,0 +1,20 @@
+// Wires the services together from their explicit dependencies; no module state.
+import { type AccountService, createAccountService } from './accounts/service.js';
+import type { TokenService } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Clock } from './lib/clock.js';
+import { createRateLimiter } from './lib/rateLimiter.js';
+
+export interface Services {
+  accounts: AccountService;
+  tokens: TokenService;
+}
+
+export function createServices(deps: { db: Db; config: Config; clock: Clock; tokens: TokenService }): Services {
+  const rateLimiter = createRateLimiter({ db: deps.db, clock: deps.clock });
+  return {
+    tokens: deps.tokens,
+    accounts: createAccountService({ db: deps.db, tokens: deps.tokens, rateLimiter, config: deps.config }),
+  };
+}

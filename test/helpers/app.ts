@@ -1,0 +1,119 @@
+// Starts the real server on a free port against the worker's database, and talks to it over HTTP.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type GraphQLFormattedError, print } from 'graphql';
+import { afterAll, beforeAll } from 'vitest';
+import { type App, buildApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import type { Clock } from '../../src/lib/clock.js';
+import { testDatabase } from './db.js';
+
+export interface TestClock extends Clock {
+  advance(seconds: number): void;
+}
+
+export function testClock(): TestClock {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance: (seconds) => {
+      offsetMs += seconds * 1000;
+    },
+  };
+}
+
+export interface RequestOptions {
+  token?: string;
+  /** Client address, sent as X-Forwarded-For (tests trust the proxy); random when not given. */
+  ip?: string;
+  headers?: Record<string, string>;
+}
+
+export interface GraphQLResult<R> {
+  status: number;
+  data?: R | null;
+  errors?: GraphQLFormattedError[];
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  clock: TestClock;
+  gql<R, V>(document: TypedDocumentNode<R, V>, variables?: V, options?: RequestOptions): Promise<GraphQLResult<R>>;
+  post(body: unknown, options?: RequestOptions): Promise<Response>;
+}
+
+export function randomIp(): string {
+  const octet = () => Math.floor(Math.random() * 254) + 1;
+  return `10.${octet()}.${octet()}.${octet()}`;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp & { stop(): Promise<void> }> {
+  const clock = testClock();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'invitation-api-test-'));
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    TRUST_PROXY: 'true',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await buildApp(config, { clock, database: await testDatabase() });
+  const { port } = await app.start(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+
+  const post = (body: unknown, options: RequestOptions = {}) =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-for': options.ip ?? randomIp(),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: JSON.stringify(body),
+    });
+
+  return {
+    app,
+    url,
+    clock,
+    post,
+    async gql(document, variables, options) {
+      const response = await post({ query: print(document), variables }, options);
+      const json = (await response.json()) as Omit<GraphQLResult<never>, 'status'>;
+      return { status: response.status, ...json };
+    },
+    stop: () => app.stop(),
+  };
+}
+
+/** One server per test file, started before its tests and stopped after them. */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  let started: Awaited<ReturnType<typeof startTestApp>> | undefined;
+  beforeAll(async () => {
+    started = await startTestApp(env);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = () => {
+    if (!started) throw new Error('useTestApp: the server is not started yet');
+    return started;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get url() {
+      return current().url;
+    },
+    get clock() {
+      return current().clock;
+    },
+    gql: (document, variables, options) => current().gql(document, variables, options),
+    post: (body, options) => current().post(body, options),
+  };
+}

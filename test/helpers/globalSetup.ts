@@ -1,0 +1,12 @@
+// Runs once before all workers: on PostgreSQL, checks the database is a test one and migrates it.
+import { assertTestDatabaseUrl, openDatabase } from '../../src/db/client.js';
+import { migrateDatabase } from '../../src/db/migrate.js';
+
+export default async function setup() {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return;
+  assertTestDatabaseUrl(url);
+  const database = openDatabase({ url, poolSize: 1 });
+  await migrateDatabase(database, url);
+  await database.close();
+}
