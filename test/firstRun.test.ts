@@ -1,0 +1,98 @@
+// `npm start` as a newcomer runs it: a real process on the embedded database, then its output used as told.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+function start(env: Record<string, string>) {
+  const { DATABASE_URL: _db, TEST_DATABASE_URL: _test, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+  });
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = async (pattern: RegExp) => {
+    for (let i = 0; i < 600 && !pattern.test(stdout); i++) {
+      if (child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const match = pattern.exec(stdout);
+    if (!match) throw new Error(`no ${pattern} in output:\n${stdout}\n${stderr}`);
+    return match;
+  };
+  return { child, exited, waitFor, output: () => ({ stdout, stderr }) };
+}
+
+const viewerQuery = JSON.stringify({ query: '{ viewer { user { email } memberships { role organization { name } } } }' });
+
+describe('first run on the embedded database', () => {
+  it('prints the GraphiQL address and a demo account whose token and password work, and keeps data across restarts', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'invitation-api-first-run-'));
+    const first = start({ DATA_DIR: dataDir });
+    const [, url] = await first.waitFor(/GraphiQL: open (http:\/\/\S+)\/graphql/);
+    const [, email, password, token] = await first.waitFor(/email:\s+(\S+)\n\s+password:\s+(\S+)\n\s+token:\s+(\S+)/);
+
+    const viewer = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: viewerQuery,
+    });
+    expect(await viewer.json()).toEqual({
+      data: {
+        viewer: {
+          user: { email },
+          memberships: [{ role: 'OWNER', organization: { name: 'Demo Organization' } }],
+        },
+      },
+    });
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = start({ DATA_DIR: dataDir });
+    const [, url2] = await second.waitFor(/GraphiQL: open (http:\/\/\S+)\/graphql/);
+    const [, email2, password2] = await second.waitFor(/email:\s+(\S+)\n\s+password:\s+(\S+)\n\s+token:\s+(\S+)/);
+    expect([email2, password2]).toEqual([email, password]);
+    const login = await fetch(`${url2}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation($input: LogInInput!) { logIn(input: $input) { __typename } }',
+        variables: { input: { email, password } },
+      }),
+    });
+    expect(await login.json()).toEqual({ data: { logIn: { __typename: 'AuthPayload' } } });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it.each([
+    ['a port that is not a number', { PORT: 'eighty' }, /PORT/],
+    ['production without a signing key', { NODE_ENV: 'production' }, /JWT_PRIVATE_KEY/],
+    ['a malformed database URL', { DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+  ])('exits with a readable message on %s', async (_label, env, pattern) => {
+    const run = start({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'invitation-api-bad-config-')), ...env });
+    expect(await run.exited).toBe(1);
+    const { stderr } = run.output();
+    expect(stderr).toMatch(/^Invalid configuration:/);
+    expect(stderr).toMatch(pattern);
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  }, 60_000);
+});
