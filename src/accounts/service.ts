@@ -20,6 +20,7 @@ import {
   TooManyAttemptsError,
 } from '../lib/errors.js';
 import type { RateLimiter } from '../lib/rateLimiter.js';
+import { isUuid } from '../lib/uuid.js';
 
 export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
@@ -213,6 +214,7 @@ export function createAccountService(deps: {
     /** The user a verified token speaks for; external identities are linked or created on first sight. */
     async userForToken(verified: VerifiedToken): Promise<User | undefined> {
       if (verified.kind === 'local') {
+        if (!isUuid(verified.userId)) return undefined;
         return (await db.select().from(users).where(eq(users.id, verified.userId)))[0];
       }
       const externalId = `${verified.issuer}|${verified.subject}`;
@@ -223,13 +225,14 @@ export function createAccountService(deps: {
       const email = verified.email.trim().toLowerCase();
       const existing = await findUserByEmail(email);
       if (existing) {
-        if (existing.externalId) return undefined;
+        // Concurrent first sign-ins of one identity may find the account already linked to it.
+        if (existing.externalId) return existing.externalId === externalId ? existing : undefined;
         const [updated] = await db
           .update(users)
           .set({ externalId, emailVerified: true })
           .where(and(eq(users.id, existing.id), sql`${users.externalId} is null`))
           .returning();
-        return updated;
+        return updated ?? (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
       }
       try {
         const [created] = await db

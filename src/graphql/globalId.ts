@@ -1,8 +1,7 @@
 // Relay global ids: base64url of "Type:uuid". Every row id is a uuid, so anything else is refused
 // here, before it can reach SQL as a malformed value.
 import { PothosValidationError } from '@pothos/core';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../lib/uuid.js';
 
 export function encodeGlobalID(typename: string, id: string | number | bigint): string {
   return Buffer.from(`${typename}:${id}`).toString('base64url');
@@ -13,7 +12,7 @@ export function decodeGlobalID(globalID: string): { typename: string; id: string
   const colon = decoded.indexOf(':');
   const typename = decoded.slice(0, colon);
   const id = decoded.slice(colon + 1);
-  if (colon <= 0 || !UUID.test(id) || encodeGlobalID(typename, id) !== globalID.replace(/=+$/, '')) {
+  if (colon <= 0 || !isUuid(id) || encodeGlobalID(typename, id) !== globalID.replace(/=+$/, '')) {
     throw new PothosValidationError('Invalid ID');
   }
   return { typename, id: id.toLowerCase() };
