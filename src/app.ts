@@ -1,7 +1,7 @@
 // Builds the whole server from a config: database, services, GraphQL over HTTP, SSE and WebSocket.
 // Importing this file does nothing; buildApp() opens resources and stop() closes them all.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -44,10 +44,15 @@ interface ServerContext {
   req?: http.IncomingMessage;
 }
 
+/**
+ * The client's address. Behind a trusted proxy, the rightmost X-Forwarded-For entry is the one
+ * that proxy wrote; entries to its left are whatever the client sent.
+ */
 function clientIp(config: Config, forwardedFor: string | string[] | null | undefined, socketAddress?: string) {
-  if (config.TRUST_PROXY) {
-    const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor)?.split(',')[0]?.trim();
-    if (first) return first;
+  if (config.TRUST_PROXY && forwardedFor) {
+    const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+    const last = header.split(',').pop()?.trim() ?? '';
+    if (isIP(last)) return last;
   }
   return socketAddress ?? null;
 }
@@ -78,9 +83,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const routes: Plugin = {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > config.MAX_REQUEST_BYTES) {
+      const length = request.headers.get('content-length');
+      if (Number(length ?? 0) > config.MAX_REQUEST_BYTES) {
         endResponse(new fetchAPI.Response('Request body too large', { status: 413 }));
+        return;
+      }
+      // A body of unstated length could be any size; every GraphQL client states it.
+      if (length === null && request.headers.has('transfer-encoding')) {
+        endResponse(new fetchAPI.Response('Content-Length required', { status: 411 }));
         return;
       }
       if (url.pathname === '/.well-known/jwks.json') {
@@ -118,10 +128,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     context: async (initial: YogaInitialContext & ServerContext): Promise<Context> => {
       const facts: RequestFacts = {
         authorization: initial.request.headers.get('authorization'),
+        idempotencyKey: initial.request.headers.get('idempotency-key'),
         ip: clientIp(config, initial.request.headers.get('x-forwarded-for'), initial.req?.socket.remoteAddress),
         userAgent: initial.request.headers.get('user-agent'),
       };
-      return createContext(database.db, services, facts);
+      return createContext(database.db, services, clock, facts);
     },
     plugins: [
       routes,
@@ -157,7 +168,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const document = enveloped.parse(params.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
-        const contextValue = await createContext(database.db, services, {
+        const contextValue = await createContext(database.db, services, clock, {
           authorization: wsAuthorization(ctx),
           ip: clientIp(config, req.headers['x-forwarded-for'], req.socket.remoteAddress),
           userAgent: req.headers['user-agent'] ?? null,
@@ -176,6 +187,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     wss,
   );
+
+  // Records EXPIRED transitions; reads never wait for it. Any instance may run it.
+  const sweeper =
+    config.EXPIRY_SWEEP_SECONDS > 0
+      ? setInterval(() => {
+          services.invitations.sweepExpired().catch((error: unknown) => {
+            logger.error('expiry sweep failed', { error: String(error) });
+          });
+        }, config.EXPIRY_SWEEP_SECONDS * 1000)
+      : undefined;
+  sweeper?.unref();
 
   let stopped = false;
   return {
@@ -197,6 +219,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(sweeper);
       await wsServer.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

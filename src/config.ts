@@ -32,6 +32,21 @@ export const configSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
+  INVITE_URL_TEMPLATE: z
+    .string()
+    .refine((s) => s.includes('{token}'), 'must contain {token}')
+    .default('http://localhost:4000/invite/{token}'),
+  CUSTOM_MESSAGES_ENABLED: bool.default(true),
+  INVITATION_EXPIRY_DAYS_DEFAULT: positiveInt.default(7),
+  INVITATION_EXPIRY_DAYS_MAX: positiveInt.default(30),
+  INVITATION_RATE_LIMIT_HOUR: positiveInt.default(50),
+  INVITATION_RATE_LIMIT_DAY: positiveInt.default(200),
+  INVITATION_RATE_LIMIT_WEEK: positiveInt.default(1000),
+  RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(60),
+  RESEND_DAILY_CAP: positiveInt.default(5),
+  TOKEN_GUESS_LIMIT: positiveInt.default(20),
+  TOKEN_GUESS_WINDOW_SECONDS: positiveInt.default(900),
+  EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).default(60),
   DEMO_SEED: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -63,6 +78,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (c.JWT_JWKS_URL && (!c.JWT_JWKS_ISSUER || !c.JWT_JWKS_AUDIENCE)) {
     throw new ConfigError(
       'Invalid configuration:\n  JWT_JWKS_ISSUER, JWT_JWKS_AUDIENCE: both required when JWT_JWKS_URL is set',
+    );
+  }
+  if (c.INVITATION_EXPIRY_DAYS_DEFAULT > c.INVITATION_EXPIRY_DAYS_MAX) {
+    throw new ConfigError(
+      'Invalid configuration:\n  INVITATION_EXPIRY_DAYS_DEFAULT: must not exceed INVITATION_EXPIRY_DAYS_MAX',
     );
   }
   return {

@@ -50,8 +50,9 @@ const Members = graphql(`
   }
 `);
 
-async function roleOf(owner: Account, member: Account) {
-  const result = await t.gql(Members, { id: owner.organizationId }, { token: owner.token });
+/** `member`'s role in `owner`'s first organization, as `viewer` (by default the owner) sees it. */
+async function roleOf(owner: Account, member: Account, viewer: Account = owner) {
+  const result = await t.gql(Members, { id: owner.organizationId }, { token: viewer.token });
   return result.data?.organization?.members.find((m) => m.user.id === member.userId)?.role ?? null;
 }
 
@@ -129,7 +130,11 @@ describe('updateMemberRole', () => {
     const admin = await newMember(t, owner, 'ADMIN');
     const member = await newMember(t, owner, 'MEMBER');
     const change = (userId: string, role: 'OWNER' | 'ADMIN' | 'MEMBER') =>
-      t.gql(UpdateMemberRole, { input: { organizationId: owner.organizationId, userId, role } }, { token: admin.token });
+      t.gql(
+        UpdateMemberRole,
+        { input: { organizationId: owner.organizationId, userId, role } },
+        { token: admin.token },
+      );
 
     expect((await change(member.userId, 'ADMIN')).data?.updateMemberRole.__typename).toBe('Membership');
     expect((await change(owner.userId, 'MEMBER')).data?.updateMemberRole).toMatchObject({
@@ -194,7 +199,7 @@ describe('updateMemberRole', () => {
     const second = await newMember(t, owner, 'OWNER');
     expect((await demote(owner.userId, owner.token)).data?.updateMemberRole.__typename).toBe('Membership');
     expect((await demote(second.userId, second.token)).data?.updateMemberRole).toMatchObject({ code: 'LAST_OWNER' });
-    expect(await roleOf(second, second)).toBe('OWNER');
+    expect(await roleOf(owner, second)).toBe('OWNER');
   });
 
   it('keeps an owner when two owners demote each other at the same moment', async () => {
@@ -210,8 +215,9 @@ describe('updateMemberRole', () => {
     const outcomes = results.map((r) => r.data?.updateMemberRole.__typename ?? r.errors?.[0]?.extensions?.code);
     // The loser is either refused as the last owner or, having just lost the role, as forbidden.
     expect(outcomes.filter((o) => o === 'Membership')).toHaveLength(1);
-    const roles = [await roleOf(second, first), await roleOf(first, second)];
+    const roles = [await roleOf(first, first), await roleOf(first, second)];
     expect(roles.filter((r) => r === 'OWNER')).toHaveLength(1);
+    expect(roles.filter((r) => r === 'MEMBER')).toHaveLength(1);
   });
 
   it('refuses a malformed or wrongly typed id as input, changing nothing', async () => {

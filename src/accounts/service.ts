@@ -115,8 +115,10 @@ export function createAccountService(deps: {
         { key: `login:account:${input.email}`, limit: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, seconds },
         ...(actor.ip ? [{ key: `login:ip:${actor.ip}`, limit: config.LOGIN_MAX_FAILURES_PER_ADDRESS, seconds }] : []),
       ];
-      const waits = await Promise.all(windows.map((w) => rateLimiter.blockedFor(w)));
-      const wait = Math.max(0, ...waits);
+      // Count the attempt before checking the password, so parallel guesses cannot all slip in
+      // under the limit; a success takes its attempt back.
+      const hits = await Promise.all(windows.map((w) => rateLimiter.hit(w)));
+      const wait = Math.max(0, ...hits.map((h, i) => (h.count > (windows[i]?.limit ?? 0) ? h.retryAfter : 0)));
       if (wait > 0) return fail(new TooManyAttemptsError(wait));
 
       const user = await findUserByEmail(input.email);
@@ -124,7 +126,6 @@ export function createAccountService(deps: {
       if (user?.passwordHash) valid = await verifyPassword(user.passwordHash, input.password);
       else await burnPasswordCheck(input.password);
       if (!user || !valid) {
-        await Promise.all(windows.map((w) => rateLimiter.hit(w)));
         await recordAudit(db, actor, {
           action: 'user.login_failed',
           targetType: 'User',
@@ -134,6 +135,7 @@ export function createAccountService(deps: {
         return fail(new InvalidCredentialsError());
       }
       await rateLimiter.reset(`login:account:${input.email}`);
+      await Promise.all(windows.slice(1).map((w) => rateLimiter.release(w)));
       await recordAudit(
         db,
         { ...actor, userId: user.id },
@@ -245,6 +247,9 @@ export function createAccountService(deps: {
         throw error;
       }
     },
+
+    /** Signs in a user another service has just created or verified. */
+    signIn,
 
     async membershipById(id: string): Promise<Membership | undefined> {
       return (await db.select().from(memberships).where(eq(memberships.id, id)))[0];

@@ -7,6 +7,23 @@ export const relations = defineRelations(schema, (r) => ({
   },
   organizations: {
     memberships: r.many.memberships({ from: r.organizations.id, to: r.memberships.organizationId }),
+    invitations: r.many.invitations({ from: r.organizations.id, to: r.invitations.organizationId }),
+  },
+  invitations: {
+    organization: r.one.organizations({
+      from: r.invitations.organizationId,
+      to: r.organizations.id,
+      optional: false,
+    }),
+    invitedBy: r.one.users({ from: r.invitations.invitedById, to: r.users.id }),
+    events: r.many.invitationEvents({ from: r.invitations.id, to: r.invitationEvents.invitationId }),
+  },
+  invitationEvents: {
+    invitation: r.one.invitations({ from: r.invitationEvents.invitationId, to: r.invitations.id, optional: false }),
+    actor: r.one.users({ from: r.invitationEvents.actorId, to: r.users.id }),
+  },
+  auditLog: {
+    actor: r.one.users({ from: r.auditLog.actorId, to: r.users.id }),
   },
   memberships: {
     user: r.one.users({ from: r.memberships.userId, to: r.users.id, optional: false }),

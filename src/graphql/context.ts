@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Membership, User } from '../accounts/service.js';
 import type { Db } from '../db/client.js';
 import type { Actor } from '../lib/audit.js';
+import type { Clock } from '../lib/clock.js';
 import type { Services } from '../services.js';
 
 export interface Viewer {
@@ -14,6 +15,9 @@ export interface Context {
   services: Services;
   viewer: Viewer | null;
   actor: Actor;
+  clock: Clock;
+  /** From the `Idempotency-Key` header; an input field of the same name wins. */
+  idempotencyKey: string | null;
   /** The viewer's memberships, loaded once per request on first use. */
   memberships(): Promise<Membership[]>;
 }
@@ -22,6 +26,7 @@ export type SignedInContext = Context & { viewer: Viewer; actor: Actor & { userI
 
 export interface RequestFacts {
   authorization: string | null | undefined;
+  idempotencyKey?: string | null;
   ip: string | null;
   userAgent: string | null;
 }
@@ -50,7 +55,7 @@ export async function resolveViewer(
   return { user };
 }
 
-export async function createContext(db: Db, services: Services, facts: RequestFacts): Promise<Context> {
+export async function createContext(db: Db, services: Services, clock: Clock, facts: RequestFacts): Promise<Context> {
   const viewer = await resolveViewer(services, facts.authorization);
   let memberships: Promise<Membership[]> | undefined;
   return {
@@ -58,6 +63,8 @@ export async function createContext(db: Db, services: Services, facts: RequestFa
     services,
     viewer,
     actor: { userId: viewer?.user.id ?? null, ip: facts.ip, userAgent: facts.userAgent },
+    clock,
+    idempotencyKey: facts.idempotencyKey ?? null,
     memberships: () => {
       memberships ??= viewer ? services.accounts.membershipsOf(viewer.user.id) : Promise.resolve([]);
       return memberships;

@@ -1,4 +1,7 @@
-// Writes audit rows, inside the caller's transaction so the record and the change commit together.
+// Writes audit rows, inside the caller's transaction so the record and the change commit together,
+// chained per organisation: each row's hash covers its content and the previous row's hash.
+import { createHash } from 'node:crypto';
+import { asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
 
@@ -17,15 +20,74 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
+type AuditRow = typeof auditLog.$inferSelect;
+
+export const GENESIS_HASH = '0'.repeat(64);
+const CHAIN_LOCK = 727_002;
+
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function rowHash(prevHash: string, row: Omit<AuditRow, 'id' | 'seq' | 'prevHash' | 'hash'>): string {
+  const content = stable({ ...row, createdAt: row.createdAt.toISOString() });
+  return createHash('sha256').update(prevHash).update(content).digest('hex');
+}
+
+const chainOf = (organizationId: string | null) =>
+  organizationId ? eq(auditLog.organizationId, organizationId) : isNull(auditLog.organizationId);
+
 export async function recordAudit(db: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    organizationId: entry.organizationId ?? null,
-    actorId: actor.userId,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId,
-    data: entry.data ?? {},
-    ip: actor.ip,
-    userAgent: actor.userAgent,
+  const organizationId = entry.organizationId ?? null;
+  // A savepoint inside the caller's transaction, or a transaction of its own: either way the
+  // lock serialises appends to one chain until commit.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK}, hashtext(${organizationId ?? 'global'}))`);
+    const [last] = await tx
+      .select({ hash: auditLog.hash })
+      .from(auditLog)
+      .where(chainOf(organizationId))
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const row = {
+      organizationId,
+      actorId: actor.userId,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      data: entry.data ?? {},
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      createdAt: new Date(),
+    };
+    await tx.insert(auditLog).values({ ...row, prevHash, hash: rowHash(prevHash, row) });
   });
+}
+
+export interface ChainCheck {
+  valid: boolean;
+  checked: number;
+  /** The first row whose hash does not follow from its content and its predecessor. */
+  firstBrokenId: string | null;
+}
+
+export async function verifyAuditChain(db: Executor, organizationId: string): Promise<ChainCheck> {
+  const rows = await db.select().from(auditLog).where(chainOf(organizationId)).orderBy(asc(auditLog.seq));
+  let prevHash = GENESIS_HASH;
+  for (const [index, row] of rows.entries()) {
+    const { id: _id, seq: _seq, prevHash: storedPrev, hash, ...content } = row;
+    if (storedPrev !== prevHash || rowHash(prevHash, content) !== hash) {
+      return { valid: false, checked: index, firstBrokenId: row.id };
+    }
+    prevHash = hash;
+  }
+  return { valid: true, checked: rows.length, firstBrokenId: null };
 }

@@ -47,3 +47,15 @@ export class LastOwnerError extends DomainError {
     super('An organization must keep at least one owner');
   }
 }
+
+export interface InputIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export class InvalidInputError extends DomainError {
+  readonly code = 'INVALID_INPUT';
+  constructor(readonly issues: InputIssue[]) {
+    super(`Invalid input: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+}

@@ -13,12 +13,15 @@ export interface Window {
 export interface RateLimiter {
   /** Seconds until the window reopens, or 0 when the key is under its limit. */
   blockedFor(window: Window): Promise<number>;
-  /** Counts one hit and returns the count in the current window. */
-  hit(window: Window): Promise<number>;
+  /** Counts one hit; says the count in the current window and when that window ends. */
+  hit(window: Window): Promise<{ count: number; retryAfter: number }>;
+  /** Takes back one hit in the current window. */
+  release(window: Window): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
 export function createRateLimiter({ db, clock }: { db: Executor; clock: Clock }): RateLimiter {
+  // Pass a transaction as `db` to make hits roll back with it.
   const windowStart = (seconds: number) => {
     const ms = seconds * 1000;
     return new Date(Math.floor(clock.now().getTime() / ms) * ms);
@@ -45,7 +48,13 @@ export function createRateLimiter({ db, clock }: { db: Executor; clock: Clock })
           set: { count: sql`${rateLimitCounters.count} + 1` },
         })
         .returning({ count: rateLimitCounters.count });
-      return row?.count ?? 1;
+      return { count: row?.count ?? 1, retryAfter: retryAfter(start, seconds) };
+    },
+    async release({ key, seconds }) {
+      await db
+        .update(rateLimitCounters)
+        .set({ count: sql`greatest(${rateLimitCounters.count} - 1, 0)` })
+        .where(and(eq(rateLimitCounters.key, key), eq(rateLimitCounters.windowStart, windowStart(seconds))));
     },
     async reset(key) {
       await db.delete(rateLimitCounters).where(eq(rateLimitCounters.key, key));

@@ -1,11 +1,13 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // Append-only: a trigger in the migrations refuses UPDATE and DELETE. No foreign keys, so the
-// record outlives the rows it speaks of.
+// record outlives the rows it speaks of. Rows are hash-chained per organisation (in `seq` order),
+// so an edit made behind the trigger's back shows.
 export const auditLog = pgTable(
   'audit_log',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
     organizationId: uuid('organization_id'),
     actorId: uuid('actor_id'),
     action: text('action').notNull(),
@@ -15,6 +17,8 @@ export const auditLog = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
   },
-  (t) => [index('audit_log_org_created_idx').on(t.organizationId, t.createdAt)],
+  (t) => [index('audit_log_org_seq_idx').on(t.organizationId, t.seq)],
 );

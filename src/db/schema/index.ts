@@ -1,4 +1,5 @@
 export * from './auditLog.js';
+export * from './invitations.js';
 export * from './memberships.js';
 export * from './organizations.js';
 export * from './rateLimits.js';

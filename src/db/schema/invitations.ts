@@ -1,0 +1,136 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { memberRole } from './memberships.js';
+import { organizations } from './organizations.js';
+import { users } from './users.js';
+
+export const invitationStatuses = ['PENDING', 'ACCEPTED', 'DECLINED', 'CANCELLED', 'EXPIRED'] as const;
+export type InvitationStatus = (typeof invitationStatuses)[number];
+export const invitationStatus = pgEnum('invitation_status', invitationStatuses);
+
+export const deliveryStatuses = [
+  'VALIDATING',
+  'SENDING',
+  'SENT',
+  'DELIVERED',
+  'BOUNCED',
+  'FAILED',
+  'REJECTED',
+] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+export const deliveryStatus = pgEnum('delivery_status', deliveryStatuses);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** Lower-cased at the edge. */
+    email: text('email').notNull(),
+    phone: text('phone'),
+    role: memberRole('role').notNull(),
+    message: text('message'),
+    permissions: text('permissions').array().notNull().default([]),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    /**
+     * As last written. A PENDING row past `expiresAt` reads as EXPIRED everywhere; the sweeper
+     * writes the transition later.
+     */
+    status: invitationStatus('status').notNull().default('PENDING'),
+    deliveryStatus: deliveryStatus('delivery_status').notNull().default('VALIDATING'),
+    /** Public half of the token, for lookup; the secret half is stored only as a SHA-256 hash. */
+    tokenSelector: text('token_selector').notNull(),
+    tokenVerifierHash: text('token_verifier_hash').notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    invitedById: uuid('invited_by_id').references(() => users.id, { onDelete: 'set null' }),
+    acceptedById: uuid('accepted_by_id').references(() => users.id, { onDelete: 'set null' }),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_selector_key').on(t.tokenSelector),
+    // One live invitation per address and organisation; expired ones are moved aside before a new one.
+    uniqueIndex('invitations_one_pending_key')
+      .on(t.organizationId, sql`lower(${t.email})`)
+      .where(sql`${t.status} = 'PENDING'`),
+    index('invitations_org_created_idx').on(t.organizationId, t.createdAt, t.id),
+    index('invitations_email_idx').on(sql`lower(${t.email})`),
+  ],
+);
+
+export const invitationEventTypes = [
+  'CREATED',
+  'RESENT',
+  'CANCELLED',
+  'ACCEPTED',
+  'DECLINED',
+  'EXPIRED',
+  'DELIVERY_STATUS_CHANGED',
+] as const;
+export type InvitationEventType = (typeof invitationEventTypes)[number];
+export const invitationEventType = pgEnum('invitation_event_type', invitationEventTypes);
+
+/** The timeline: every event of every invitation, in order. */
+export const invitationEvents = pgTable(
+  'invitation_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    invitationId: uuid('invitation_id')
+      .notNull()
+      .references(() => invitations.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').notNull(),
+    type: invitationEventType('type').notNull(),
+    actorId: uuid('actor_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('invitation_events_invitation_idx').on(t.invitationId, t.seq)],
+);
+
+/** The transactional outbox: one row per delivery attempt, committed with its invitation. */
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    invitationId: uuid('invitation_id')
+      .notNull()
+      .references(() => invitations.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    state: text('state').notNull().default('QUEUED'),
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('delivery_attempts_due_idx').on(t.state, t.availableAt)],
+);
+
+/** Results of idempotent requests, per caller and operation, for 24 hours. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);

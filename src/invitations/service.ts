@@ -1,0 +1,793 @@
+// The invitation lifecycle: check, send (single, bulk), resend, cancel, preview, accept, decline,
+// expire. Talks to the database (invitations, timeline, outbox, memberships, audit), the rate
+// limiter and the account service. Every change is one transaction with its timeline event and
+// audit row; typed failures roll back whatever the attempt wrote.
+import { and, eq, lte, sql } from 'drizzle-orm';
+import type { AccountService, SignedIn, User } from '../accounts/service.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { Config } from '../config.js';
+import type { Db, Executor, Tx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import {
+  deliveryAttempts,
+  type InvitationEventType,
+  invitationEvents,
+  invitations,
+  type MemberRole,
+  memberships,
+  users,
+} from '../db/schema/index.js';
+import { transactionResult } from '../db/transaction.js';
+import { type Actor, recordAudit } from '../lib/audit.js';
+import type { Clock } from '../lib/clock.js';
+import {
+  type DomainError,
+  fail,
+  InvalidInputError,
+  NotFoundError,
+  ok,
+  type Result,
+  RoleNotAllowedError,
+  TooManyAttemptsError,
+} from '../lib/errors.js';
+import { createRateLimiter, type RateLimiter, type Window } from '../lib/rateLimiter.js';
+import {
+  AccountExistsError,
+  AlreadyMemberError,
+  CustomMessagesDisabledError,
+  EmailMismatchError,
+  IdempotencyConflictError,
+  InvalidTokenError,
+  InvitationNotPendingError,
+  PendingInvitationExistsError,
+  PermissionNotHeldError,
+  RateLimitedError,
+  ResendCooldownError,
+  ResendLimitError,
+  SelfInviteError,
+} from './errors.js';
+import { claimIdempotencyKey, requestHash, storeIdempotentResult } from './idempotency.js';
+import { invitationFieldsSchema, passwordlessIssues } from './inputs.js';
+import { effectiveStatus, pendingNow } from './status.js';
+import { inviteUrl, newInvitationToken, parseInvitationToken, verifierMatches } from './tokens.js';
+
+export type Invitation = typeof invitations.$inferSelect;
+type SignedInActor = Actor & { userId: string };
+
+export type InvitationConfig = Pick<
+  Config,
+  | 'INVITE_URL_TEMPLATE'
+  | 'CUSTOM_MESSAGES_ENABLED'
+  | 'INVITATION_EXPIRY_DAYS_DEFAULT'
+  | 'INVITATION_EXPIRY_DAYS_MAX'
+  | 'INVITATION_RATE_LIMIT_HOUR'
+  | 'INVITATION_RATE_LIMIT_DAY'
+  | 'INVITATION_RATE_LIMIT_WEEK'
+  | 'RESEND_COOLDOWN_SECONDS'
+  | 'RESEND_DAILY_CAP'
+  | 'TOKEN_GUESS_LIMIT'
+  | 'TOKEN_GUESS_WINDOW_SECONDS'
+>;
+
+export interface SendInput {
+  organizationId: string;
+  email: string;
+  phone?: string | null;
+  role: MemberRole;
+  message?: string | null;
+  permissions?: string[] | null;
+  metadata?: Record<string, unknown> | null;
+  expiresInDays?: number | null;
+}
+
+export interface Sent {
+  invitation: Invitation;
+  /** Holds the secret token: given once per token, null when an idempotent replay answers. */
+  inviteUrl: string | null;
+  replayed: boolean;
+}
+
+export interface Check {
+  code: string;
+  passed: boolean;
+  message: string;
+  error?: DomainError;
+}
+
+export interface Preview {
+  invitation: Invitation;
+  organizationName: string;
+  inviterName: string | null;
+  maskedEmail: string;
+}
+
+export interface Accepted {
+  invitation: Invitation;
+  membershipId: string;
+  /** Set when the caller was anonymous and an account was made for the invited email. */
+  signedIn: SignedIn | null;
+}
+
+const DAY_SECONDS = 86_400;
+const IDEMPOTENCY_TTL_SECONDS = DAY_SECONDS;
+
+const check = (code: string, failure: DomainError | null, passMessage: string): Check =>
+  failure
+    ? { code, passed: false, message: failure.message, error: failure }
+    : { code, passed: true, message: passMessage };
+
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}${'*'.repeat(Math.max(3, local.length - 1))}@${domain}`;
+}
+
+export function createInvitationService(deps: {
+  db: Db;
+  clock: Clock;
+  config: InvitationConfig;
+  accounts: AccountService;
+}) {
+  const { db, clock, config, accounts } = deps;
+  const limiter = (executor: Executor): RateLimiter => createRateLimiter({ db: executor, clock });
+
+  const sendWindows = (organizationId: string, userId: string) =>
+    (
+      [
+        ['ORGANIZATION', `invite:org:${organizationId}`],
+        ['INVITER', `invite:user:${userId}`],
+      ] as const
+    ).flatMap(([scope, key]) =>
+      (
+        [
+          [3600, config.INVITATION_RATE_LIMIT_HOUR, 'hour'],
+          [DAY_SECONDS, config.INVITATION_RATE_LIMIT_DAY, 'day'],
+          [7 * DAY_SECONDS, config.INVITATION_RATE_LIMIT_WEEK, 'week'],
+        ] as const
+      ).map(([seconds, limit, name]) => ({ scope, window: { key: `${key}:${name}`, limit, seconds } })),
+    );
+
+  const guessWindow = (actor: Actor): Window | null =>
+    actor.ip
+      ? { key: `token-guess:${actor.ip}`, limit: config.TOKEN_GUESS_LIMIT, seconds: config.TOKEN_GUESS_WINDOW_SECONDS }
+      : null;
+
+  async function inviterIn(executor: Executor, organizationId: string, userId: string) {
+    const [row] = await executor
+      .select({ role: memberships.role, permissions: memberships.permissions, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+    return row;
+  }
+
+  async function appendEvent(
+    executor: Executor,
+    invitation: Pick<Invitation, 'id' | 'organizationId'>,
+    type: InvitationEventType,
+    actorId: string | null,
+    data: Record<string, unknown> = {},
+  ) {
+    await executor.insert(invitationEvents).values({
+      invitationId: invitation.id,
+      organizationId: invitation.organizationId,
+      type,
+      actorId,
+      data,
+      createdAt: clock.now(),
+    });
+  }
+
+  /** Records EXPIRED for pending rows past their expiry that `where` selects. */
+  async function expireRows(executor: Executor, where: ReturnType<typeof and>) {
+    const now = clock.now();
+    const expired = await executor
+      .update(invitations)
+      .set({ status: 'EXPIRED', updatedAt: now })
+      .where(and(eq(invitations.status, 'PENDING'), lte(invitations.expiresAt, now), where))
+      .returning();
+    for (const row of expired) {
+      await appendEvent(executor, row, 'EXPIRED', null, { expiresAt: row.expiresAt.toISOString() });
+      await recordAudit(
+        executor,
+        { userId: null, ip: null, userAgent: null },
+        {
+          organizationId: row.organizationId,
+          action: 'invitation.expired',
+          targetType: 'Invitation',
+          targetId: row.id,
+          data: { before: { status: 'PENDING' }, after: { status: 'EXPIRED' } },
+        },
+      );
+    }
+    return expired.length;
+  }
+
+  const sameEmail = (email: string) => sql`lower(${invitations.email}) = ${email.toLowerCase()}`;
+
+  async function pendingTo(executor: Executor, organizationId: string, email: string) {
+    const [row] = await executor
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(eq(invitations.organizationId, organizationId), sameEmail(email), pendingNow(clock.now())));
+    return row;
+  }
+
+  /** The policy checks shared by the dry run and the real send, in the order they are reported. */
+  async function policyChecks(executor: Executor, input: SendInput, actor: SignedInActor): Promise<Check[]> {
+    const inviter = await inviterIn(executor, input.organizationId, actor.userId);
+    if (!inviter) return [check('ORGANIZATION', new NotFoundError('Organization'), 'Organization found')];
+    const mayInvite = inviter.role === 'OWNER' || inviter.role === 'ADMIN';
+    const checks = [
+      check(
+        'INVITER_ROLE',
+        mayInvite ? null : new RoleNotAllowedError('Only owners and admins can invite'),
+        'You may invite people',
+      ),
+      check(
+        'ROLE_ALLOWED',
+        inviter.role !== 'OWNER' && input.role === 'OWNER'
+          ? new RoleNotAllowedError('Only an owner can invite an owner')
+          : null,
+        `You may grant the ${input.role} role`,
+      ),
+    ];
+    const missing =
+      inviter.role === 'OWNER' ? [] : (input.permissions ?? []).filter((p) => !inviter.permissions.includes(p));
+    checks.push(
+      check(
+        'PERMISSIONS_HELD',
+        missing.length > 0 ? new PermissionNotHeldError(missing) : null,
+        'You hold every permission you grant',
+      ),
+      check(
+        'MESSAGES_ENABLED',
+        input.message && !config.CUSTOM_MESSAGES_ENABLED ? new CustomMessagesDisabledError() : null,
+        'Message allowed',
+      ),
+    );
+    const days = input.expiresInDays ?? config.INVITATION_EXPIRY_DAYS_DEFAULT;
+    checks.push(
+      check(
+        'EXPIRY_ALLOWED',
+        days > config.INVITATION_EXPIRY_DAYS_MAX
+          ? new InvalidInputError([
+              {
+                path: ['input', 'expiresInDays'],
+                message: `Expiry must be at most ${config.INVITATION_EXPIRY_DAYS_MAX} days`,
+              },
+            ])
+          : null,
+        `Expires in ${days} days`,
+      ),
+      check('NOT_SELF', input.email === inviter.email.toLowerCase() ? new SelfInviteError() : null, 'Not yourself'),
+    );
+    const [member] = await executor
+      .select({ id: memberships.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.organizationId, input.organizationId), sql`lower(${users.email}) = ${input.email}`));
+    checks.push(check('NOT_MEMBER', member ? new AlreadyMemberError() : null, 'Not a member yet'));
+    const pending = await pendingTo(executor, input.organizationId, input.email);
+    checks.push(
+      check(
+        'NO_PENDING_INVITATION',
+        pending ? new PendingInvitationExistsError(pending.id) : null,
+        'No pending invitation to this email',
+      ),
+    );
+    return checks;
+  }
+
+  /** Counts one send against every window, inside the transaction so a refusal takes it back. */
+  async function countSend(tx: Tx, organizationId: string, userId: string): Promise<RateLimitedError | null> {
+    for (const { scope, window } of sendWindows(organizationId, userId)) {
+      const { count, retryAfter } = await limiter(tx).hit(window);
+      if (count > window.limit) return new RateLimitedError(retryAfter, scope);
+    }
+    return null;
+  }
+
+  async function queueDelivery(tx: Tx, invitation: Invitation) {
+    await tx.insert(deliveryAttempts).values({
+      invitationId: invitation.id,
+      organizationId: invitation.organizationId,
+      attempt: invitation.attempts,
+      availableAt: clock.now(),
+      createdAt: clock.now(),
+    });
+  }
+
+  async function byId(executor: Executor, id: string, lock = false) {
+    const query = executor.select().from(invitations).where(eq(invitations.id, id));
+    return (lock ? await query.for('update') : await query)[0];
+  }
+
+  /** The invitation `id` if the actor may manage it (owner or admin of its organisation). */
+  async function managed(tx: Tx, id: string, actor: SignedInActor): Promise<Result<Invitation>> {
+    const row = await byId(tx, id, true);
+    const inviter = row && (await inviterIn(tx, row.organizationId, actor.userId));
+    if (!row || !inviter || (inviter.role !== 'OWNER' && inviter.role !== 'ADMIN')) {
+      return fail(new NotFoundError('Invitation'));
+    }
+    return ok(row);
+  }
+
+  function withIdempotency<T>(
+    actor: SignedInActor,
+    operation: string,
+    key: string | null | undefined,
+    input: unknown,
+    work: (tx: Tx) => Promise<Result<T & { invitation: Invitation }>>,
+    replay: (tx: Tx, invitationId: string) => Promise<Result<T & { invitation: Invitation }>>,
+  ) {
+    return transactionResult(db, async (tx) => {
+      if (!key) return work(tx);
+      const scope = `${actor.userId}:${operation}`;
+      const claim = await claimIdempotencyKey(tx, {
+        scope,
+        key,
+        hash: requestHash(input),
+        now: clock.now(),
+        ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+      });
+      if (claim.kind === 'conflict') return fail(new IdempotencyConflictError());
+      if (claim.kind === 'replay') return replay(tx, String(claim.result.invitationId));
+      const result = await work(tx);
+      if (result.ok) await storeIdempotentResult(tx, scope, key, { invitationId: result.value.invitation.id });
+      return result;
+    });
+  }
+
+  async function replayed(tx: Tx, invitationId: string): Promise<Result<Sent>> {
+    const invitation = await byId(tx, invitationId);
+    if (!invitation) return fail(new NotFoundError('Invitation'));
+    return ok({ invitation, inviteUrl: null, replayed: true });
+  }
+
+  async function send(input: SendInput, actor: SignedInActor, idempotencyKey?: string | null): Promise<Result<Sent>> {
+    const result = await withIdempotency<Omit<Sent, 'invitation'>>(
+      actor,
+      'sendInvitation',
+      idempotencyKey,
+      input,
+      async (tx) => {
+        const failed = (await policyChecks(tx, input, actor)).find((c) => !c.passed);
+        if (failed?.error) return fail(failed.error);
+        const limited = await countSend(tx, input.organizationId, actor.userId);
+        if (limited) return fail(limited);
+        await expireRows(tx, and(eq(invitations.organizationId, input.organizationId), sameEmail(input.email)));
+
+        const now = clock.now();
+        const token = newInvitationToken();
+        const days = input.expiresInDays ?? config.INVITATION_EXPIRY_DAYS_DEFAULT;
+        const [invitation] = await tx
+          .insert(invitations)
+          .values({
+            organizationId: input.organizationId,
+            email: input.email,
+            phone: input.phone ?? null,
+            role: input.role,
+            message: input.message ?? null,
+            permissions: input.permissions ?? [],
+            metadata: input.metadata ?? null,
+            tokenSelector: token.selector,
+            tokenVerifierHash: token.verifierHash,
+            lastSentAt: now,
+            expiresAt: new Date(now.getTime() + days * DAY_SECONDS * 1000),
+            invitedById: actor.userId,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (!invitation) throw new Error('insert returned no invitation');
+        await queueDelivery(tx, invitation);
+        await appendEvent(tx, invitation, 'CREATED', actor.userId, { role: invitation.role });
+        await recordAudit(tx, actor, {
+          organizationId: invitation.organizationId,
+          action: 'invitation.created',
+          targetType: 'Invitation',
+          targetId: invitation.id,
+          data: {
+            after: {
+              email: invitation.email,
+              role: invitation.role,
+              permissions: invitation.permissions,
+              expiresAt: invitation.expiresAt.toISOString(),
+            },
+          },
+        });
+        return ok({ invitation, inviteUrl: inviteUrl(config.INVITE_URL_TEMPLATE, token.token), replayed: false });
+      },
+      replayed,
+    ).catch(async (error: unknown) => {
+      // Two sends to one address at once: the unique index lets one through; the other learns which.
+      if (!isUniqueViolation(error)) throw error;
+      const pending = await pendingTo(db, input.organizationId, input.email);
+      if (!pending) throw error;
+      return fail(new PendingInvitationExistsError(pending.id));
+    });
+    return result;
+  }
+
+  /** A token's pending invitation, or why not. Failed guesses are counted by the caller after its transaction. */
+  async function pendingByToken(executor: Executor, token: string, lock: boolean) {
+    const parsed = parseInvitationToken(token);
+    if (!parsed) return { row: undefined, reason: 'malformed' as const };
+    const query = executor.select().from(invitations).where(eq(invitations.tokenSelector, parsed.selector));
+    const [row] = lock ? await query.for('update') : await query;
+    if (!row || !verifierMatches(parsed.verifier, row.tokenVerifierHash))
+      return { row: undefined, reason: 'unknown' as const };
+    const status = effectiveStatus(row, clock.now());
+    if (status !== 'PENDING')
+      return { row: undefined, reason: status.toLowerCase(), organizationId: row.organizationId };
+    return { row, reason: null };
+  }
+
+  async function tokenGuessBlocked(actor: Actor): Promise<TooManyAttemptsError | null> {
+    const window = guessWindow(actor);
+    const wait = window ? await limiter(db).blockedFor(window) : 0;
+    return wait > 0 ? new TooManyAttemptsError(wait) : null;
+  }
+
+  async function recordRejectedToken(actor: Actor, reason: string, organizationId?: string) {
+    const window = guessWindow(actor);
+    if (window) await limiter(db).hit(window);
+    await recordAudit(db, actor, {
+      organizationId: organizationId ?? null,
+      action: 'invitation.token_rejected',
+      data: { reason },
+    });
+  }
+
+  /** Runs a token operation: refuses a blocked address, and counts the token's rejection afterwards. */
+  async function withToken<T>(
+    token: string,
+    actor: Actor,
+    work: (tx: Tx, row: Invitation) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
+    const blocked = await tokenGuessBlocked(actor);
+    if (blocked) return fail(blocked);
+    let rejected: { reason: string; organizationId?: string } | undefined;
+    const result = await transactionResult(db, async (tx) => {
+      const found = await pendingByToken(tx, token, true);
+      if (!found.row) {
+        rejected = { reason: found.reason, organizationId: found.organizationId };
+        return fail(new InvalidTokenError());
+      }
+      return work(tx, found.row);
+    });
+    if (rejected) await recordRejectedToken(actor, rejected.reason, rejected.organizationId);
+    return result;
+  }
+
+  return {
+    /** The dry run: every check with its outcome; writes nothing. */
+    async validate(input: Omit<SendInput, 'email'> & { email: string }, actor: SignedInActor): Promise<Check[]> {
+      const parsed = invitationFieldsSchema.safeParse(input);
+      const fieldChecks = (['email', 'phone', 'message', 'permissions', 'metadata', 'expiresInDays'] as const).map(
+        (field) => {
+          const issue = parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === field);
+          return check(
+            `${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_VALID`,
+            issue ? new InvalidInputError([{ path: ['input', field], message: issue.message }]) : null,
+            `${field} is well formed`,
+          );
+        },
+      );
+      if (!parsed.success) return fieldChecks;
+      const normalized = { ...input, ...parsed.data };
+      const checks = [...fieldChecks, ...(await policyChecks(db, normalized, actor))];
+      const windows = sendWindows(input.organizationId, actor.userId);
+      let waitFor = 0;
+      let scope: 'ORGANIZATION' | 'INVITER' = 'ORGANIZATION';
+      for (const w of windows) {
+        const wait = await limiter(db).blockedFor(w.window);
+        if (wait > waitFor) {
+          waitFor = wait;
+          scope = w.scope;
+        }
+      }
+      checks.push(check('RATE_LIMIT', waitFor > 0 ? new RateLimitedError(waitFor, scope) : null, 'Within the limits'));
+      return checks;
+    },
+
+    send,
+
+    /** Bulk send: each row on its own, so valid rows succeed whatever the others do. */
+    async sendMany(
+      input: { organizationId: string; invitations: Omit<SendInput, 'organizationId'>[] },
+      actor: SignedInActor,
+      idempotencyKey?: string | null,
+    ): Promise<Result<Result<Sent>[]>> {
+      if (idempotencyKey) {
+        const claim = await transactionResult(db, async (tx) => {
+          const outcome = await claimIdempotencyKey(tx, {
+            scope: `${actor.userId}:sendInvitations`,
+            key: idempotencyKey,
+            hash: requestHash(input),
+            now: clock.now(),
+            ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+          });
+          return outcome.kind === 'conflict' ? fail(new IdempotencyConflictError()) : ok(outcome);
+        });
+        if (!claim.ok) return claim;
+      }
+      const results: Result<Sent>[] = [];
+      for (const [index, row] of input.invitations.entries()) {
+        const parsed = invitationFieldsSchema.safeParse(row);
+        if (!parsed.success) {
+          results.push(
+            fail(
+              new InvalidInputError(
+                parsed.error.issues.map((issue) => ({
+                  path: [
+                    'input',
+                    'invitations',
+                    index,
+                    ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+                  ],
+                  message: issue.message,
+                })),
+              ),
+            ),
+          );
+          continue;
+        }
+        // Each row replays on its own key, so a retried batch never sends a row twice.
+        const rowKey = idempotencyKey ? `${idempotencyKey}#${index}` : null;
+        results.push(await send({ ...row, ...parsed.data, organizationId: input.organizationId }, actor, rowKey));
+      }
+      return ok(results);
+    },
+
+    async resend(
+      input: { invitationId: string; message?: string | null; expiresInDays?: number | null },
+      actor: SignedInActor,
+      idempotencyKey?: string | null,
+    ): Promise<Result<Sent>> {
+      return withIdempotency<Omit<Sent, 'invitation'>>(
+        actor,
+        'resendInvitation',
+        idempotencyKey,
+        input,
+        async (tx) => {
+          const found = await managed(tx, input.invitationId, actor);
+          if (!found.ok) return found;
+          const before = found.value;
+          const now = clock.now();
+          const status = effectiveStatus(before, now);
+          if (status !== 'PENDING' && status !== 'EXPIRED') return fail(new InvitationNotPendingError(status));
+          const cooldownEnds = before.lastSentAt.getTime() + config.RESEND_COOLDOWN_SECONDS * 1000;
+          if (cooldownEnds > now.getTime()) {
+            return fail(new ResendCooldownError(Math.ceil((cooldownEnds - now.getTime()) / 1000)));
+          }
+          if (input.message && !config.CUSTOM_MESSAGES_ENABLED) return fail(new CustomMessagesDisabledError());
+          const days = input.expiresInDays ?? config.INVITATION_EXPIRY_DAYS_DEFAULT;
+          if (days > config.INVITATION_EXPIRY_DAYS_MAX) {
+            return fail(
+              new InvalidInputError([
+                {
+                  path: ['input', 'expiresInDays'],
+                  message: `Expiry must be at most ${config.INVITATION_EXPIRY_DAYS_MAX} days`,
+                },
+              ]),
+            );
+          }
+          const daily = await limiter(tx).hit({
+            key: `resend:${before.organizationId}:${before.email}`,
+            limit: config.RESEND_DAILY_CAP,
+            seconds: DAY_SECONDS,
+          });
+          if (daily.count > config.RESEND_DAILY_CAP) return fail(new ResendLimitError(daily.retryAfter));
+          const limited = await countSend(tx, before.organizationId, actor.userId);
+          if (limited) return fail(limited);
+
+          const token = newInvitationToken();
+          const [invitation] = await tx
+            .update(invitations)
+            .set({
+              tokenSelector: token.selector,
+              tokenVerifierHash: token.verifierHash,
+              attempts: sql`${invitations.attempts} + 1`,
+              lastSentAt: now,
+              expiresAt: new Date(now.getTime() + days * DAY_SECONDS * 1000),
+              status: 'PENDING',
+              deliveryStatus: 'VALIDATING',
+              ...(input.message !== undefined ? { message: input.message } : {}),
+              updatedAt: now,
+            })
+            .where(eq(invitations.id, before.id))
+            .returning();
+          if (!invitation) throw new Error('invitation vanished under lock');
+          await queueDelivery(tx, invitation);
+          await appendEvent(tx, invitation, 'RESENT', actor.userId, { attempt: invitation.attempts });
+          await recordAudit(tx, actor, {
+            organizationId: invitation.organizationId,
+            action: 'invitation.resent',
+            targetType: 'Invitation',
+            targetId: invitation.id,
+            data: {
+              before: { status, attempts: before.attempts, expiresAt: before.expiresAt.toISOString() },
+              after: {
+                status: 'PENDING',
+                attempts: invitation.attempts,
+                expiresAt: invitation.expiresAt.toISOString(),
+              },
+            },
+          });
+          return ok({ invitation, inviteUrl: inviteUrl(config.INVITE_URL_TEMPLATE, token.token), replayed: false });
+        },
+        replayed,
+      ).catch(async (error: unknown) => {
+        // Reviving an expired invitation while a newer one is pending to the same address.
+        if (!isUniqueViolation(error)) throw error;
+        const row = await byId(db, input.invitationId);
+        const pending = row && (await pendingTo(db, row.organizationId, row.email));
+        if (!pending) throw error;
+        return fail(new PendingInvitationExistsError(pending.id));
+      });
+    },
+
+    async cancel(
+      input: { invitationId: string; reason?: string | null },
+      actor: SignedInActor,
+    ): Promise<Result<Invitation>> {
+      return transactionResult(db, async (tx) => {
+        const found = await managed(tx, input.invitationId, actor);
+        if (!found.ok) return found;
+        const status = effectiveStatus(found.value, clock.now());
+        if (status !== 'PENDING') return fail(new InvitationNotPendingError(status));
+        const [invitation] = await tx
+          .update(invitations)
+          .set({ status: 'CANCELLED', respondedAt: clock.now(), updatedAt: clock.now() })
+          .where(and(eq(invitations.id, found.value.id), eq(invitations.status, 'PENDING')))
+          .returning();
+        if (!invitation) throw new Error('invitation changed under lock');
+        await appendEvent(tx, invitation, 'CANCELLED', actor.userId, input.reason ? { reason: input.reason } : {});
+        await recordAudit(tx, actor, {
+          organizationId: invitation.organizationId,
+          action: 'invitation.cancelled',
+          targetType: 'Invitation',
+          targetId: invitation.id,
+          data: { before: { status: 'PENDING' }, after: { status: 'CANCELLED', reason: input.reason ?? null } },
+        });
+        return ok(invitation);
+      });
+    },
+
+    /** The public preview behind a link; never consumes the token. */
+    async preview(token: string, actor: Actor): Promise<Result<Preview | null>> {
+      const blocked = await tokenGuessBlocked(actor);
+      if (blocked) return fail(blocked);
+      const found = await pendingByToken(db, token, false);
+      if (!found.row) {
+        await recordRejectedToken(actor, found.reason, found.organizationId);
+        return ok(null);
+      }
+      const [names] = await db
+        .select({ organizationName: sql<string>`o.name`, inviterName: sql<string | null>`u.name` })
+        .from(sql`organizations o left join users u on u.id = ${found.row.invitedById}`)
+        .where(sql`o.id = ${found.row.organizationId}`);
+      return ok({
+        invitation: found.row,
+        organizationName: names?.organizationName ?? '',
+        inviterName: names?.inviterName ?? null,
+        maskedEmail: maskEmail(found.row.email),
+      });
+    },
+
+    async accept(
+      input: { token: string; name?: string | null; password?: string | null },
+      viewer: User | null,
+      actor: Actor,
+    ): Promise<Result<Accepted>> {
+      if (!viewer) {
+        const issues = passwordlessIssues(input);
+        if (issues.length > 0) return fail(new InvalidInputError(issues));
+      }
+      const passwordHash = !viewer && input.password ? await hashPassword(input.password) : null;
+      const result = await withToken(
+        input.token,
+        actor,
+        async (tx, row): Promise<Result<Accepted & { created?: User }>> => {
+          let user: User;
+          let created: User | undefined;
+          if (viewer) {
+            if (viewer.email.toLowerCase() !== row.email.toLowerCase()) return fail(new EmailMismatchError());
+            user = viewer;
+          } else {
+            const [existing] = await tx
+              .select({ id: users.id })
+              .from(users)
+              .where(sql`lower(${users.email}) = ${row.email}`);
+            if (existing) return fail(new AccountExistsError());
+            const [inserted] = await tx
+              .insert(users)
+              .values({ email: row.email, name: input.name ?? row.email, passwordHash, emailVerified: true })
+              .returning();
+            if (!inserted) throw new Error('insert returned no user');
+            user = inserted;
+            created = inserted;
+          }
+          const [already] = await tx
+            .select({ id: memberships.id })
+            .from(memberships)
+            .where(and(eq(memberships.organizationId, row.organizationId), eq(memberships.userId, user.id)));
+          if (already) return fail(new AlreadyMemberError());
+          const [membership] = await tx
+            .insert(memberships)
+            .values({
+              organizationId: row.organizationId,
+              userId: user.id,
+              role: row.role,
+              permissions: row.permissions,
+            })
+            .returning({ id: memberships.id });
+          if (!membership) throw new Error('insert returned no membership');
+          const [invitation] = await tx
+            .update(invitations)
+            .set({ status: 'ACCEPTED', acceptedById: user.id, respondedAt: clock.now(), updatedAt: clock.now() })
+            .where(and(eq(invitations.id, row.id), eq(invitations.status, 'PENDING')))
+            .returning();
+          if (!invitation) throw new Error('invitation changed under lock');
+          const by = { ...actor, userId: user.id };
+          await appendEvent(tx, invitation, 'ACCEPTED', user.id);
+          await recordAudit(tx, by, {
+            organizationId: invitation.organizationId,
+            action: 'invitation.accepted',
+            targetType: 'Invitation',
+            targetId: invitation.id,
+            data: {
+              before: { status: 'PENDING' },
+              after: { status: 'ACCEPTED', role: invitation.role, userId: user.id },
+            },
+          });
+          if (created) {
+            await recordAudit(tx, by, {
+              action: 'user.signed_up',
+              targetType: 'User',
+              targetId: user.id,
+              data: { via: 'invitation' },
+            });
+          }
+          return ok({ invitation, membershipId: membership.id, signedIn: null, created });
+        },
+      );
+      if (!result.ok) return result;
+      const { created, ...accepted } = result.value;
+      return ok({ ...accepted, signedIn: created ? await accounts.signIn(created) : null });
+    },
+
+    async decline(
+      input: { token: string; reason?: string | null },
+      viewer: User | null,
+      actor: Actor,
+    ): Promise<Result<Invitation>> {
+      return withToken(input.token, actor, async (tx, row) => {
+        if (viewer && viewer.email.toLowerCase() !== row.email.toLowerCase()) return fail(new EmailMismatchError());
+        const [invitation] = await tx
+          .update(invitations)
+          .set({ status: 'DECLINED', respondedAt: clock.now(), updatedAt: clock.now() })
+          .where(and(eq(invitations.id, row.id), eq(invitations.status, 'PENDING')))
+          .returning();
+        if (!invitation) throw new Error('invitation changed under lock');
+        await appendEvent(tx, invitation, 'DECLINED', viewer?.id ?? null, input.reason ? { reason: input.reason } : {});
+        await recordAudit(tx, actor, {
+          organizationId: invitation.organizationId,
+          action: 'invitation.declined',
+          targetType: 'Invitation',
+          targetId: invitation.id,
+          data: { before: { status: 'PENDING' }, after: { status: 'DECLINED', reason: input.reason ?? null } },
+        });
+        return ok(invitation);
+      });
+    },
+
+    /** Writes EXPIRED, with its event and audit row, for every pending invitation past its expiry. */
+    async sweepExpired(): Promise<number> {
+      return db.transaction((tx) => expireRows(tx, sql`true`));
+    },
+  };
+}
+
+export type InvitationService = ReturnType<typeof createInvitationService>;

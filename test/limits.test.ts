@@ -1,0 +1,505 @@
+// Abuse limits and hardening, through the real HTTP server: query depth, aliases, tokens and cost;
+// production switches (introspection, suggestions, GraphiQL); CSRF; no mutations over GET; body
+// size; log-in brute force per account and per address; health; masked unexpected errors.
+import { randomUUID } from 'node:crypto';
+import { count, sql } from 'drizzle-orm';
+import { print } from 'graphql';
+import { exportPKCS8, generateKeyPair } from 'jose';
+import { describe, expect, it, vi } from 'vitest';
+import { users } from '../src/db/schema/index.js';
+import { encodeGlobalID } from '../src/graphql/globalId.js';
+import { graphql } from './generated/index.js';
+import { randomIp, type TestApp, type TestClock, useTestApp } from './helpers/app.js';
+import { testDatabase } from './helpers/db.js';
+import { type Account, newAccount, SignUp, uniqueEmail } from './helpers/seed.js';
+
+// Distinctive limits, so that an error message echoing one of them would show.
+const DEPTH = 6;
+const ALIASES = 7;
+const TOKENS = 300;
+const COST = 150;
+
+const t = useTestApp({
+  MAX_QUERY_DEPTH: String(DEPTH),
+  MAX_QUERY_ALIASES: String(ALIASES),
+  MAX_QUERY_TOKENS: String(TOKENS),
+  MAX_QUERY_COST: String(COST),
+});
+
+const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+const productionKey = await exportPKCS8(privateKey);
+
+const DepthSix = graphql(`
+  query LimitsDepthSix {
+    viewer { memberships { organization { members { user { id } } } } }
+  }
+`);
+
+const LogIn = graphql(`
+  mutation LimitsLogIn($input: LogInInput!) {
+    logIn(input: $input) {
+      __typename
+      ... on AuthPayload { token user { email } }
+      ... on UserError { code message }
+      ... on TooManyAttemptsError { retryAfter }
+    }
+  }
+`);
+
+const Introspection = graphql(`
+  query LimitsIntrospection {
+    __schema { types { name } }
+  }
+`);
+
+interface Body {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+async function run(app: TestApp, query: string, token?: string): Promise<Body & { status: number }> {
+  const response = await app.post({ query }, { token });
+  return { status: response.status, ...((await response.json()) as Body) };
+}
+
+/** Refused before execution, with a message that names neither the limit nor what was found. */
+function expectRefusedByLimit(result: Body, limit: number) {
+  expect(result.data ?? undefined).toBeUndefined();
+  expect(result.errors).toHaveLength(1);
+  const message = result.errors?.[0]?.message ?? '';
+  expect(message).toMatch(/validation error/i);
+  expect(message).not.toContain(String(limit));
+  expect(message).not.toMatch(/\d/);
+}
+
+async function usersWithEmail(email: string) {
+  const { db } = await testDatabase();
+  const [row] = await db.select({ n: count() }).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+  return row?.n ?? 0;
+}
+
+function signUpBody(email: string, extensions?: Record<string, unknown>) {
+  return {
+    query: print(SignUp),
+    variables: {
+      input: { email, password: `pw-${randomUUID()}`, name: 'Limit Tester', organizationName: 'Limits Ltd' },
+    },
+    ...(extensions ? { extensions } : {}),
+  };
+}
+
+const repeat = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(' ');
+
+describe('query limits', () => {
+  it('refuses a query one level deeper than MAX_QUERY_DEPTH without naming the limit', async () => {
+    const account = await newAccount(t, 'depth');
+    // viewer(1) memberships(2) organization(3) members(4) organization(5) members(6) role(7)
+    const result = await run(
+      t,
+      '{ viewer { memberships { organization { members { organization { members { role } } } } } } }',
+      account.token,
+    );
+    expectRefusedByLimit(result, DEPTH);
+  });
+
+  it('runs a query exactly MAX_QUERY_DEPTH deep', async () => {
+    const account = await newAccount(t, 'depthok');
+    const result = await t.gql(DepthSix, {}, { token: account.token });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.viewer?.memberships[0]?.organization.members).toEqual([{ user: { id: account.userId } }]);
+  });
+
+  it('refuses one alias more than MAX_QUERY_ALIASES without naming the limit', async () => {
+    const account = await newAccount(t, 'alias');
+    const result = await run(t, `{ viewer { ${repeat(ALIASES + 1, (i) => `a${i}: user { id }`)} } }`, account.token);
+    expectRefusedByLimit(result, ALIASES);
+  });
+
+  it('runs a query with exactly MAX_QUERY_ALIASES aliases', async () => {
+    const account = await newAccount(t, 'aliasok');
+    const result = await run(t, `{ viewer { ${repeat(ALIASES, (i) => `a${i}: user { id }`)} } }`, account.token);
+    expect(result.errors).toBeUndefined();
+    const viewer = result.data?.viewer as Record<string, { id: string }>;
+    expect(Object.keys(viewer)).toHaveLength(ALIASES);
+    expect(viewer.a0).toEqual({ id: account.userId });
+  });
+
+  // `{` + 99 × `aN: __typename` (3 tokens each, aliases of __typename are not counted) + extra
+  // `__typename`s + `}`: 300 tokens with one extra, 301 with two. Costs stay near 100, under 150.
+  const tokensQuery = (extra: number) =>
+    `{ ${repeat(99, (i) => `a${i}: __typename`)} ${repeat(extra, () => '__typename')} }`;
+
+  it('refuses a document one token over MAX_QUERY_TOKENS without naming the limit', async () => {
+    const result = await run(t, tokensQuery(2));
+    expectRefusedByLimit(result, TOKENS);
+  });
+
+  it('runs a document of exactly MAX_QUERY_TOKENS tokens', async () => {
+    const result = await run(t, tokensQuery(1));
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.a98).toBe('Query');
+    expect(result.data?.__typename).toBe('Query');
+  });
+
+  // graphql-armor's cost: a scalar costs 1, an object 2 plus 1.5 × its children. So
+  // `{ viewer { user { id × n } } }` costs 2 + 1.5 × (2 + 1.5n) = 5 + 2.25n: 151.25 for 65, 149 for 64.
+  const costQuery = (ids: number) => `{ viewer { user { ${repeat(ids, () => 'id')} } } }`;
+
+  it('refuses a query costing more than MAX_QUERY_COST without naming the limit', async () => {
+    const account = await newAccount(t, 'cost');
+    const result = await run(t, costQuery(65), account.token);
+    expectRefusedByLimit(result, COST);
+  });
+
+  it('runs a query costing just under MAX_QUERY_COST', async () => {
+    const account = await newAccount(t, 'costok');
+    const result = await run(t, costQuery(64), account.token);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.viewer).toEqual({ user: { id: account.userId } });
+  });
+});
+
+describe('production mode', () => {
+  const prod = useTestApp({ NODE_ENV: 'production', JWT_PRIVATE_KEY: productionKey });
+  const prodOpened = useTestApp({
+    NODE_ENV: 'production',
+    JWT_PRIVATE_KEY: productionKey,
+    INTROSPECTION_ENABLED: 'true',
+    GRAPHIQL_ENABLED: 'true',
+  });
+
+  const graphiql = (app: TestApp) => fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+
+  it('refuses introspection in production', async () => {
+    const schema = await prod.gql(Introspection);
+    expect(schema.data ?? undefined).toBeUndefined();
+    expect(schema.errors?.[0]?.message).toMatch(/introspection has been disabled/);
+    const type = await run(prod, '{ __type(name: "User") { name fields { name } } }');
+    expect(type.data ?? undefined).toBeUndefined();
+    expect(type.errors?.[0]?.message).toMatch(/introspection has been disabled/);
+  });
+
+  it('allows introspection in test mode', async () => {
+    const result = await t.gql(Introspection);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.__schema.types.map((type) => type.name)).toContain('Viewer');
+  });
+
+  it('allows introspection in production when INTROSPECTION_ENABLED is true', async () => {
+    const result = await prodOpened.gql(Introspection);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.__schema.types.map((type) => type.name)).toContain('Viewer');
+  });
+
+  it('hides field suggestions in production', async () => {
+    const result = await run(prod, '{ viewr }');
+    expect(result.errors).toHaveLength(1);
+    const message = result.errors?.[0]?.message ?? '';
+    expect(message).toContain('Cannot query field "viewr"');
+    expect(message).not.toContain('Did you mean');
+    expect(message).not.toContain('"viewer"');
+  });
+
+  it('suggests field names in test mode', async () => {
+    const result = await run(t, '{ viewr }');
+    expect(result.errors?.[0]?.message).toContain('Did you mean "viewer"?');
+  });
+
+  it('serves GraphiQL in test mode', async () => {
+    const response = await graphiql(t);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect((await response.text()).toLowerCase()).toContain('graphiql');
+  });
+
+  it('does not serve GraphiQL in production', async () => {
+    const response = await graphiql(prod);
+    expect(response.status).not.toBe(200);
+    expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
+    expect((await response.text()).toLowerCase()).not.toContain('graphiql');
+  });
+
+  it('serves GraphiQL in production when GRAPHIQL_ENABLED is true', async () => {
+    const response = await graphiql(prodOpened);
+    expect(response.status).toBe(200);
+    expect((await response.text()).toLowerCase()).toContain('graphiql');
+  });
+});
+
+describe('CSRF prevention', () => {
+  const typename = () => `${t.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
+
+  it('refuses a GET without a CSRF header', async () => {
+    const response = await fetch(typename());
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as Body;
+    expect(body.data ?? undefined).toBeUndefined();
+    expect(body.errors?.[0]?.message).toMatch(/CSRF/);
+  });
+
+  it.each(['x-graphql-yoga-csrf', 'graphql-preflight'])('allows a GET carrying the %s header', async (header) => {
+    const response = await fetch(typename(), { headers: { [header]: '1' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  const simpleRequests: [string, (email: string) => BodyInit][] = [
+    ['text/plain', (email) => new Blob([JSON.stringify(signUpBody(email))], { type: 'text/plain;charset=UTF-8' })],
+    [
+      'a url-encoded form',
+      (email) => {
+        const body = signUpBody(email);
+        return new URLSearchParams({ query: body.query, variables: JSON.stringify(body.variables) });
+      },
+    ],
+    [
+      'a multipart form',
+      (email) => {
+        const form = new FormData();
+        form.set('operations', JSON.stringify(signUpBody(email)));
+        form.set('map', '{}');
+        return form;
+      },
+    ],
+  ];
+
+  it.each(simpleRequests)('refuses a POST of %s without a CSRF header, and creates nothing', async (_label, body) => {
+    const email = uniqueEmail('csrf');
+    const response = await fetch(`${t.url}/graphql`, { method: 'POST', body: body(email) });
+    expect(response.status).toBe(403);
+    expect(await usersWithEmail(email)).toBe(0);
+  });
+});
+
+describe('mutations over GET', () => {
+  it('refuses a mutation sent as a GET, even with the CSRF header, and creates nothing', async () => {
+    const email = uniqueEmail('get');
+    const body = signUpBody(email);
+    const query = new URLSearchParams({ query: body.query, variables: JSON.stringify(body.variables) });
+    const response = await fetch(`${t.url}/graphql?${query}`, { headers: { 'x-graphql-yoga-csrf': '1' } });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(((await response.json()) as Body).data ?? undefined).toBeUndefined();
+    expect(await usersWithEmail(email)).toBe(0);
+
+    // The same request as a POST is a working sign-up.
+    const posted = await t.post(body);
+    expect(posted.status).toBe(200);
+    expect(await usersWithEmail(email)).toBe(1);
+  });
+});
+
+describe('request size', () => {
+  const MAX_BYTES = 2000;
+  const small = useTestApp({ MAX_REQUEST_BYTES: String(MAX_BYTES) });
+
+  /** A sign-up request body of exactly `bytes` bytes, padded in `extensions`. */
+  function signUpOfSize(email: string, bytes: number) {
+    const bare = JSON.stringify(signUpBody(email, { pad: '' }));
+    const text = JSON.stringify(signUpBody(email, { pad: 'x'.repeat(bytes - Buffer.byteLength(bare)) }));
+    expect(Buffer.byteLength(text)).toBe(bytes);
+    return text;
+  }
+
+  const send = (body: BodyInit) =>
+    fetch(`${small.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': randomIp() },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+
+  it('refuses a body one byte over MAX_REQUEST_BYTES with 413 and creates nothing', async () => {
+    const email = uniqueEmail('big');
+    const response = await send(signUpOfSize(email, MAX_BYTES + 1));
+    expect(response.status).toBe(413);
+    expect(await usersWithEmail(email)).toBe(0);
+  });
+
+  it('accepts a body of exactly MAX_REQUEST_BYTES', async () => {
+    const email = uniqueEmail('fits');
+    const response = await send(signUpOfSize(email, MAX_BYTES));
+    expect(response.status).toBe(200);
+    expect(await usersWithEmail(email)).toBe(1);
+  });
+
+  it('refuses a body sent in chunks, without a content-length, and creates nothing', async () => {
+    const email = uniqueEmail('chunked');
+    const bytes = new TextEncoder().encode(signUpOfSize(email, MAX_BYTES * 4));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 500) controller.enqueue(bytes.subarray(at, at + 500));
+        controller.close();
+      },
+    });
+    const response = await send(stream);
+    // A body of unstated length is refused whatever its size: 411 Length Required.
+    expect(response.status).toBe(411);
+    expect(await usersWithEmail(email)).toBe(0);
+  });
+});
+
+describe('log-in brute force', () => {
+  const PER_ACCOUNT = 3;
+  const PER_ADDRESS = 4;
+  const WINDOW = 600;
+  const login = useTestApp({
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: String(PER_ACCOUNT),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: String(PER_ADDRESS),
+    LOGIN_FAILURE_WINDOW_SECONDS: String(WINDOW),
+  });
+
+  /** Moves the clock just past the start of a fixed window, so a test never straddles two. */
+  function startFreshWindow(clock: TestClock) {
+    const ms = WINDOW * 1000;
+    clock.advance((ms - (clock.now().getTime() % ms)) / 1000 + 1);
+  }
+
+  const right = (account: Account) => ({ input: { email: account.email, password: account.password } });
+  const wrong = (email: string) => ({ input: { email, password: 'not-the-password' } });
+
+  async function failOnce(email: string, headers: { ip?: string; headers?: Record<string, string> } = {}) {
+    const result = await login.gql(LogIn, wrong(email), { ip: randomIp(), ...headers });
+    expect(result.data?.logIn.__typename).toBe('InvalidCredentialsError');
+  }
+
+  function expectTooManyAttempts(result: { data?: { logIn: { __typename?: string; retryAfter?: number } } | null }) {
+    const payload = result.data?.logIn;
+    expect(payload).toMatchObject({ __typename: 'TooManyAttemptsError', code: 'TOO_MANY_ATTEMPTS' });
+    expect(payload?.retryAfter).toBeGreaterThan(0);
+    expect(payload?.retryAfter).toBeLessThanOrEqual(WINDOW);
+    expect(payload).not.toHaveProperty('token');
+  }
+
+  it('refuses an account after too many failures, even the right password from another address, until the window passes', async () => {
+    startFreshWindow(login.clock);
+    const account = await newAccount(login, 'locked');
+    for (let i = 0; i < PER_ACCOUNT; i++) await failOnce(account.email);
+
+    expectTooManyAttempts(await login.gql(LogIn, right(account), { ip: randomIp() }));
+    expectTooManyAttempts(await login.gql(LogIn, wrong(account.email), { ip: randomIp() }));
+
+    login.clock.advance(WINDOW);
+    const after = await login.gql(LogIn, right(account), { ip: randomIp() });
+    expect(after.data?.logIn).toMatchObject({ __typename: 'AuthPayload', user: { email: account.email } });
+  });
+
+  it('lets an account in below the limit, and a success starts the count again', async () => {
+    startFreshWindow(login.clock);
+    const account = await newAccount(login, 'under');
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < PER_ACCOUNT - 1; i++) await failOnce(account.email);
+      const result = await login.gql(LogIn, right(account), { ip: randomIp() });
+      expect(result.data?.logIn.__typename).toBe('AuthPayload');
+    }
+  });
+
+  it('counts concurrent failures, so parallel guesses cannot exceed the per-account limit', async () => {
+    startFreshWindow(login.clock);
+    const account = await newAccount(login, 'parallel');
+    const attempts = PER_ACCOUNT * 3;
+    const results = await Promise.all(
+      Array.from({ length: attempts }, () => login.gql(LogIn, wrong(account.email), { ip: randomIp() })),
+    );
+    const kinds = results.map((r) => r.data?.logIn.__typename);
+    expect(kinds.filter((k) => k === 'InvalidCredentialsError').length).toBeLessThanOrEqual(PER_ACCOUNT);
+    expect(kinds.filter((k) => k === 'TooManyAttemptsError').length).toBeGreaterThanOrEqual(attempts - PER_ACCOUNT);
+    expectTooManyAttempts(await login.gql(LogIn, right(account), { ip: randomIp() }));
+  });
+
+  it('refuses an address after too many failures across accounts, while another address still gets in', async () => {
+    startFreshWindow(login.clock);
+    const ip = randomIp();
+    const victims = await Promise.all(Array.from({ length: PER_ADDRESS }, () => newAccount(login, 'sprayed')));
+    for (const victim of victims) await failOnce(victim.email, { ip });
+
+    const account = await newAccount(login, 'bystander');
+    expectTooManyAttempts(await login.gql(LogIn, right(account), { ip }));
+    const elsewhere = await login.gql(LogIn, right(account), { ip: randomIp() });
+    expect(elsewhere.data?.logIn.__typename).toBe('AuthPayload');
+
+    login.clock.advance(WINDOW);
+    const later = await login.gql(LogIn, right(account), { ip });
+    expect(later.data?.logIn.__typename).toBe('AuthPayload');
+  });
+
+  it('counts failures against the address the proxy saw, not one the client put in X-Forwarded-For', async () => {
+    startFreshWindow(login.clock);
+    const client = randomIp();
+    // The client sends its own X-Forwarded-For; the trusted proxy appends the address it saw.
+    const viaProxy = () => ({ headers: { 'x-forwarded-for': `${randomIp()}, ${client}` } });
+    for (let i = 0; i < PER_ADDRESS; i++) await failOnce(uniqueEmail('spoof'), viaProxy());
+
+    const account = await newAccount(login, 'spoofed');
+    expectTooManyAttempts(await login.gql(LogIn, right(account), viaProxy()));
+  });
+});
+
+describe('health', () => {
+  it('answers GET /health with 200', async () => {
+    const response = await fetch(`${t.url}/health`);
+    expect(response.status).toBe(200);
+  });
+
+  it('answers GET /ready with 200 and ready: true', async () => {
+    const response = await fetch(`${t.url}/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ready: true });
+  });
+});
+
+describe('error masking', () => {
+  it('masks an unexpected error as INTERNAL_SERVER_ERROR and logs it for the operator', async () => {
+    // A failure no resolver expects, worded like a database error so that a leak would show.
+    const failure = new Error('Failed query: select "password_hash" from "users" where "email" = $1');
+    const logIn = vi.spyOn(t.app.services.accounts, 'logIn').mockRejectedValueOnce(failure);
+    const logged = vi.spyOn(t.app.logger, 'error');
+    try {
+      const account = await newAccount(t, 'masked');
+      const response = await t.post({
+        query: print(LogIn),
+        variables: { input: { email: account.email, password: account.password } },
+      });
+      const text = await response.text();
+      expect(logIn).toHaveBeenCalledTimes(1);
+      expect(JSON.parse(text)).toEqual({
+        data: null,
+        errors: [
+          {
+            message: 'Unexpected error.',
+            locations: expect.any(Array),
+            path: ['logIn'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ],
+      });
+      expect(text).not.toMatch(/select|password_hash|users|Failed query|stack|\bat /i);
+      expect(logged).toHaveBeenCalledWith('unexpected error', { error: expect.stringContaining('Failed query') });
+    } finally {
+      logIn.mockRestore();
+      logged.mockRestore();
+    }
+  });
+
+  const malformedIds: [string, string][] = [
+    ['not base64 of anything', 'nope'],
+    ['a non-uuid id', encodeGlobalID('Organization', '1')],
+    ['SQL in the id', encodeGlobalID('Organization', "1' or '1'='1")],
+    ['an empty type name', encodeGlobalID('', '00000000-0000-4000-8000-000000000000')],
+  ];
+
+  it.each(malformedIds)(
+    'answers a malformed organization id (%s) with BAD_USER_INPUT, not an internal error',
+    async (_label, id) => {
+      const account = await newAccount(t, 'badid');
+      const result = await run(t, `{ organization(id: ${JSON.stringify(id)}) { id name } }`, account.token);
+      expect(result.status).toBe(200);
+      expect(result.data).toEqual({ organization: null });
+      expect(result.errors).toHaveLength(1);
+      const error = result.errors?.[0];
+      expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error?.message).toBe('Invalid ID');
+      expect(JSON.stringify(result)).not.toMatch(/select|from "|uuid|drizzle|stack|\bat /i);
+    },
+  );
+});
