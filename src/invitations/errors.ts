@@ -1,4 +1,5 @@
 // Expected refusals of the invitation lifecycle; each becomes a typed result in the schema.
+import type { InvitationStatus } from '../db/schema/index.js';
 import { DomainError } from '../lib/errors.js';
 
 export class AlreadyMemberError extends DomainError {
@@ -72,7 +73,7 @@ export class AccountExistsError extends DomainError {
 
 export class InvitationNotPendingError extends DomainError {
   readonly code = 'INVITATION_NOT_PENDING';
-  constructor(readonly status: string) {
+  constructor(readonly status: InvitationStatus) {
     super(`The invitation is ${status.toLowerCase()}, no longer pending`);
   }
 }

@@ -461,6 +461,8 @@ export function createInvitationService(deps: {
   }
 
   return {
+    byId: (id: string) => byId(db, id),
+
     /** The dry run: every check with its outcome; writes nothing. */
     async validate(input: Omit<SendInput, 'email'> & { email: string }, actor: SignedInActor): Promise<Check[]> {
       const parsed = invitationFieldsSchema.safeParse(input);

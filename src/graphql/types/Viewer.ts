@@ -1,5 +1,7 @@
+import { pendingForEmailSql } from '../../invitations/queries.js';
 import { builder } from '../builder.js';
 import type { Viewer as ViewerShape } from '../context.js';
+import { Invitation } from './Invitation.js';
 import { Membership } from './Membership.js';
 import { User } from './User.js';
 
@@ -7,6 +9,17 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
   description: 'The signed-in user and what they belong to',
   fields: (t) => ({
     user: t.field({ type: User, resolve: (viewer) => viewer.user }),
+    pendingInvitations: t.drizzleField({
+      type: [Invitation],
+      description: 'Open invitations addressed to the viewer’s email',
+      resolve: (query, viewer, _args, ctx) =>
+        ctx.db.query.invitations.findMany(
+          query({
+            where: { RAW: (table) => pendingForEmailSql(table, viewer.user.email, ctx.clock.now()) },
+            orderBy: { createdAt: 'desc' },
+          }),
+        ),
+    }),
     memberships: t.drizzleField({
       type: [Membership],
       resolve: (query, viewer, _args, ctx) =>

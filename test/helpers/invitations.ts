@@ -1,0 +1,46 @@
+// Invitation test data through the public API.
+import { expect } from 'vitest';
+import type { MemberRole } from '../../src/db/schema/index.js';
+import { graphql } from '../generated/index.js';
+import type { RequestOptions, TestApp } from './app.js';
+import { type Account, uniqueEmail } from './seed.js';
+
+export const SendInvitation = graphql(`
+  mutation HelperSendInvitation($input: SendInvitationInput!) {
+    sendInvitation(input: $input) {
+      __typename
+      ... on SendInvitationPayload {
+        inviteUrl
+        replayed
+        invitation { id email role status deliveryStatus attempts expiresAt permissions message }
+      }
+      ... on UserError { code message }
+      ... on PendingInvitationExistsError { invitationId }
+      ... on RateLimitedError { retryAfter scope }
+      ... on PermissionNotHeldError { permissions }
+      ... on InputValidationError { issues { path message } }
+    }
+  }
+`);
+
+/** The token inside an invite URL. */
+export const tokenOf = (inviteUrl: string) => decodeURIComponent(inviteUrl.split('/').pop() ?? '');
+
+export async function invite(
+  t: TestApp,
+  owner: Account,
+  input: { email?: string; role?: MemberRole; message?: string; permissions?: string[]; expiresInDays?: number } = {},
+  options: RequestOptions = {},
+) {
+  const email = input.email ?? uniqueEmail('invitee');
+  const result = await t.gql(
+    SendInvitation,
+    { input: { organizationId: owner.organizationId, role: 'MEMBER', ...input, email } },
+    { token: owner.token, ...options },
+  );
+  const payload = result.data?.sendInvitation;
+  if (payload?.__typename !== 'SendInvitationPayload' || !payload.inviteUrl) {
+    expect.fail(`send failed: ${JSON.stringify(result)}`);
+  }
+  return { email, invitation: payload.invitation, inviteUrl: payload.inviteUrl, token: tokenOf(payload.inviteUrl) };
+}
