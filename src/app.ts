@@ -5,6 +5,7 @@ import { type AddressInfo, isIP } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { PothosValidationError } from '@pothos/core';
 import { sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
@@ -109,6 +110,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'Invitation API', subscriptionsProtocol: 'WS' } : false,
+    // Self-contained GraphiQL: the default page loads its code from a CDN, which closed networks block.
+    renderGraphiQL,
     logging: false,
     maskedErrors: {
       maskError(error, message, isDev) {
@@ -165,9 +168,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       onSubscribe: async (ctx, _id, params) => {
         const req = (ctx.extra as { request: http.IncomingMessage }).request;
         const enveloped = yoga.getEnveloped({ ...ctx, req, params });
-        const document = enveloped.parse(params.query);
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
+        // Limits and syntax errors throw from parse and validate: answer that operation with
+        // them instead of closing the whole socket.
+        let document: ReturnType<typeof enveloped.parse>;
+        try {
+          document = enveloped.parse(params.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const contextValue = await createContext(database.db, services, clock, {
           authorization: wsAuthorization(ctx),
           ip: clientIp(config, req.headers['x-forwarded-for'], req.socket.remoteAddress),

@@ -31,11 +31,19 @@ export interface RequestFacts {
   userAgent: string | null;
 }
 
+// Field-level refusals leave the HTTP status alone: the response may carry other fields' data,
+// and an SSE client drops a stream whose status is not 2xx.
 export const unauthenticated = (message = 'Sign in to do this') =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
 
 export const forbidden = (message = 'You are not allowed to do this') =>
-  new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+  new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+
+/** A credential that is present but not valid refuses the whole request. */
+const badCredentials = () =>
+  new GraphQLError('Invalid or expired credentials', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 
 function bearer(authorization: string): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
@@ -51,7 +59,7 @@ export async function resolveViewer(
   const token = bearer(authorization) ?? (authorization.includes(' ') ? null : authorization);
   const verified = token ? await services.tokens.verify(token) : null;
   const user = verified ? await services.accounts.userForToken(verified) : undefined;
-  if (!user) throw unauthenticated('Invalid or expired credentials');
+  if (!user) throw badCredentials();
   return { user };
 }
 
