@@ -3,7 +3,7 @@ import { reasonSchema } from '../../invitations/inputs.js';
 import { TooManyAttemptsError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
 import { unwrap } from '../result.js';
-import { Invitation, InvitationPayload } from './Invitation.js';
+import { InvitationPayload } from './Invitation.js';
 import { inputErrors } from './UserError.js';
 
 const DeclineInvitationInput = builder.inputType('DeclineInvitationInput', {
