@@ -41,10 +41,7 @@ const CreateOrganization = graphql(`
 
 async function usersWithEmail(email: string) {
   const { db } = await testDatabase();
-  const [row] = await db
-    .select({ n: count() })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+  const [row] = await db.select({ n: count() }).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
   return row?.n ?? 0;
 }
 
@@ -79,7 +76,10 @@ describe('sign-up', () => {
 
   it('lets exactly one of two concurrent sign-ups with one email win', async () => {
     const email = uniqueEmail('race');
-    const results = await Promise.all([t.gql(SignUp, signUpInput(email)), t.gql(SignUp, signUpInput(email.toUpperCase()))]);
+    const results = await Promise.all([
+      t.gql(SignUp, signUpInput(email)),
+      t.gql(SignUp, signUpInput(email.toUpperCase())),
+    ]);
     const kinds = results.map((r) => r.data?.signUp.__typename).sort();
     expect(kinds).toEqual(['EmailTakenError', 'SignUpPayload']);
     expect(await usersWithEmail(email)).toBe(1);

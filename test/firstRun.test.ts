@@ -40,7 +40,9 @@ function start(env: Record<string, string>) {
   return { child, exited, waitFor, output: () => ({ stdout, stderr }) };
 }
 
-const viewerQuery = JSON.stringify({ query: '{ viewer { user { email } memberships { role organization { name } } } }' });
+const viewerQuery = JSON.stringify({
+  query: '{ viewer { user { email } memberships { role organization { name } } } }',
+});
 
 describe('first run on the embedded database', () => {
   it('prints the GraphiQL address and a demo account whose token and password work, and keeps data across restarts', async () => {
@@ -87,12 +89,16 @@ describe('first run on the embedded database', () => {
     ['a port that is not a number', { PORT: 'eighty' }, /PORT/],
     ['production without a signing key', { NODE_ENV: 'production' }, /JWT_PRIVATE_KEY/],
     ['a malformed database URL', { DATABASE_URL: 'not a url' }, /DATABASE_URL/],
-  ])('exits with a readable message on %s', async (_label, env, pattern) => {
-    const run = start({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'invitation-api-bad-config-')), ...env });
-    expect(await run.exited).toBe(1);
-    const { stderr } = run.output();
-    expect(stderr).toMatch(/^Invalid configuration:/);
-    expect(stderr).toMatch(pattern);
-    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
-  }, 60_000);
+  ])(
+    'exits with a readable message on %s',
+    async (_label, env, pattern) => {
+      const run = start({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'invitation-api-bad-config-')), ...env });
+      expect(await run.exited).toBe(1);
+      const { stderr } = run.output();
+      expect(stderr).toMatch(/^Invalid configuration:/);
+      expect(stderr).toMatch(pattern);
+      expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    },
+    60_000,
+  );
 });

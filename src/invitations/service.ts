@@ -15,6 +15,7 @@ import {
   invitations,
   type MemberRole,
   memberships,
+  organizations,
   users,
 } from '../db/schema/index.js';
 import { transactionResult } from '../db/transaction.js';
@@ -344,10 +345,15 @@ export function createInvitationService(deps: {
     return ok({ invitation, inviteUrl: null, replayed: true });
   }
 
-  async function send(input: SendInput, actor: SignedInActor, idempotencyKey?: string | null): Promise<Result<Sent>> {
+  async function send(
+    input: SendInput,
+    actor: SignedInActor,
+    idempotencyKey?: string | null,
+    operation = 'sendInvitation',
+  ): Promise<Result<Sent>> {
     const result = await withIdempotency<Omit<Sent, 'invitation'>>(
       actor,
-      'sendInvitation',
+      operation,
       idempotencyKey,
       input,
       async (tx) => {
@@ -537,7 +543,14 @@ export function createInvitationService(deps: {
         }
         // Each row replays on its own key, so a retried batch never sends a row twice.
         const rowKey = idempotencyKey ? `${idempotencyKey}#${index}` : null;
-        results.push(await send({ ...row, ...parsed.data, organizationId: input.organizationId }, actor, rowKey));
+        results.push(
+          await send(
+            { ...row, ...parsed.data, organizationId: input.organizationId },
+            actor,
+            rowKey,
+            'sendInvitations:row',
+          ),
+        );
       }
       return ok(results);
     },
@@ -667,9 +680,10 @@ export function createInvitationService(deps: {
         return ok(null);
       }
       const [names] = await db
-        .select({ organizationName: sql<string>`o.name`, inviterName: sql<string | null>`u.name` })
-        .from(sql`organizations o left join users u on u.id = ${found.row.invitedById}`)
-        .where(sql`o.id = ${found.row.organizationId}`);
+        .select({ organizationName: organizations.name, inviterName: users.name })
+        .from(organizations)
+        .leftJoin(users, eq(users.id, found.row.invitedById ?? sql`null`))
+        .where(eq(organizations.id, found.row.organizationId));
       return ok({
         invitation: found.row,
         organizationName: names?.organizationName ?? '',
@@ -705,7 +719,7 @@ export function createInvitationService(deps: {
             if (existing) return fail(new AccountExistsError());
             const [inserted] = await tx
               .insert(users)
-              .values({ email: row.email, name: input.name ?? row.email, passwordHash, emailVerified: true })
+              .values({ email: row.email, name: input.name?.trim() || row.email, passwordHash, emailVerified: true })
               .returning();
             if (!inserted) throw new Error('insert returned no user');
             user = inserted;
