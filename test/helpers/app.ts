@@ -58,6 +58,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATA_DIR: dataDir,
     TRUST_PROXY: 'true',
     LOG_LEVEL: 'silent',
+    // Background jobs act on the whole shared database with this app's clock: tests that need
+    // them use a database of their own and turn them on.
+    WORKER_ENABLED: 'false',
+    EXPIRY_SWEEP_SECONDS: '0',
     ...env,
   });
   const app = await buildApp(config, { clock, database: await testDatabase() });
