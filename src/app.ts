@@ -2,6 +2,7 @@
 // Importing this file does nothing; buildApp() opens resources and stop() closes them all.
 import http from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
+import path from 'node:path';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -17,6 +18,10 @@ import { createTokenService, loadSigningKey } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrateDatabase, migrationsApplied } from './db/migrate.js';
+import { createFileMailer, createSmtpMailer } from './delivery/mailer.js';
+import { createSealer } from './delivery/sealing.js';
+import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
+import { createEventBus } from './events/bus.js';
 import { type Context, createContext, type RequestFacts, resolveViewer } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -27,6 +32,8 @@ export interface App {
   config: Config;
   database: Database;
   services: Services;
+  /** The in-process delivery worker, unless WORKER_ENABLED=false. */
+  worker: DeliveryWorker | undefined;
   logger: Logger;
   /** The Fetch-API handler, for in-process requests. */
   fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -70,8 +77,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         : { dataDir: config.DATA_DIR },
     );
   if (ownsDatabase) await migrateDatabase(database, config.DATABASE_URL);
-  const tokens = await createTokenService({ privateKeyPem: await loadSigningKey(config), config, clock });
-  const services = createServices({ db: database.db, config, clock, tokens });
+  const privateKeyPem = await loadSigningKey(config);
+  const tokens = await createTokenService({ privateKeyPem, config, clock });
+  const events = createEventBus({ redisUrl: config.REDIS_URL });
+  const sealer = createSealer(privateKeyPem);
+  const services = createServices({ db: database.db, config, clock, tokens, events, sealer });
+  const mailer = config.SMTP_URL
+    ? createSmtpMailer(config.SMTP_URL, config.SMTP_TIMEOUT_MS)
+    : createFileMailer(path.join(config.DATA_DIR, 'outbox'), logger);
+  const worker = config.WORKER_ENABLED
+    ? createDeliveryWorker({ db: database.db, clock, config, mailer, sealer, events, logger, id: config.WORKER_ID })
+    : undefined;
 
   const ready = async () => {
     try {
@@ -215,12 +231,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     config,
     database,
     services,
+    worker,
     logger,
     fetch: (input, init) => Promise.resolve(yoga.fetch(input as URL, init ?? {})),
     start(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
+          worker?.start();
           const address = server.address() as AddressInfo;
           const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
           resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
@@ -231,12 +249,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (stopped) return;
       stopped = true;
       clearInterval(sweeper);
+      await worker?.stop();
       await wsServer.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await yoga.dispose();
+      await mailer.close();
+      await events.close();
       if (ownsDatabase) await database.close();
     },
   };

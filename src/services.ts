@@ -3,6 +3,9 @@ import { type AccountService, createAccountService } from './accounts/service.js
 import type { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { Sealer } from './delivery/sealing.js';
+import type { EventBus } from './events/bus.js';
+import { createLiveService, type LiveService } from './invitations/live.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
 import type { Clock } from './lib/clock.js';
 import { createRateLimiter } from './lib/rateLimiter.js';
@@ -10,15 +13,24 @@ import { createRateLimiter } from './lib/rateLimiter.js';
 export interface Services {
   accounts: AccountService;
   invitations: InvitationService;
+  live: LiveService;
   tokens: TokenService;
 }
 
-export function createServices(deps: { db: Db; config: Config; clock: Clock; tokens: TokenService }): Services {
+export function createServices(deps: {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  tokens: TokenService;
+  events: EventBus;
+  sealer: Sealer;
+}): Services {
   const rateLimiter = createRateLimiter({ db: deps.db, clock: deps.clock });
   const accounts = createAccountService({ db: deps.db, tokens: deps.tokens, rateLimiter, config: deps.config });
   return {
     tokens: deps.tokens,
     accounts,
-    invitations: createInvitationService({ db: deps.db, clock: deps.clock, config: deps.config, accounts }),
+    invitations: createInvitationService({ ...deps, accounts }),
+    live: createLiveService(deps),
   };
 }

@@ -180,7 +180,7 @@ export function createAccountService(deps: {
           action: 'member.role_changed',
           targetType: 'User',
           targetId: input.userId,
-          data: { from: found.target.role, to: input.role },
+          data: { before: { role: found.target.role }, after: { role: input.role } },
         });
         return ok(updated);
       });
@@ -207,7 +207,7 @@ export function createAccountService(deps: {
           action: 'member.removed',
           targetType: 'User',
           targetId: input.userId,
-          data: { role: found.target.role },
+          data: { before: { role: found.target.role }, after: null },
         });
         return ok(found.target);
       });

@@ -39,6 +39,8 @@ export const unauthenticated = (message = 'Sign in to do this') =>
 export const forbidden = (message = 'You are not allowed to do this') =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 
+export const notFound = (what: string) => new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND' } });
+
 /** A credential that is present but not valid refuses the whole request. */
 const badCredentials = () =>
   new GraphQLError('Invalid or expired credentials', {

@@ -26,8 +26,11 @@ import './types/resendInvitation.js';
 import './types/cancelInvitation.js';
 import './types/acceptInvitation.js';
 import './types/declineInvitation.js';
+import './types/invitationStatusChanged.js';
+import './types/invitationEvents.js';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -2,7 +2,7 @@
 // expire. Talks to the database (invitations, timeline, outbox, memberships, audit), the rate
 // limiter and the account service. Every change is one transaction with its timeline event and
 // audit row; typed failures roll back whatever the attempt wrote.
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { AccountService, SignedIn, User } from '../accounts/service.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Config } from '../config.js';
@@ -19,6 +19,8 @@ import {
   users,
 } from '../db/schema/index.js';
 import { transactionResult } from '../db/transaction.js';
+import type { Sealer } from '../delivery/sealing.js';
+import type { EventBus, InvitationChange } from '../events/bus.js';
 import { type Actor, recordAudit } from '../lib/audit.js';
 import type { Clock } from '../lib/clock.js';
 import {
@@ -127,8 +129,10 @@ export function createInvitationService(deps: {
   clock: Clock;
   config: InvitationConfig;
   accounts: AccountService;
+  events: EventBus;
+  sealer: Sealer;
 }) {
-  const { db, clock, config, accounts } = deps;
+  const { db, clock, config, accounts, events, sealer } = deps;
   const limiter = (executor: Executor): RateLimiter => createRateLimiter({ db: executor, clock });
 
   const sendWindows = (organizationId: string, userId: string) =>
@@ -161,25 +165,50 @@ export function createInvitationService(deps: {
     return row;
   }
 
+  /** Appends to the timeline and notes the change, to be published once the transaction commits. */
   async function appendEvent(
     executor: Executor,
-    invitation: Pick<Invitation, 'id' | 'organizationId'>,
+    log: InvitationChange[],
+    invitation: Pick<Invitation, 'id' | 'organizationId' | 'status' | 'deliveryStatus'>,
     type: InvitationEventType,
     actorId: string | null,
     data: Record<string, unknown> = {},
   ) {
+    const createdAt = clock.now();
     await executor.insert(invitationEvents).values({
       invitationId: invitation.id,
       organizationId: invitation.organizationId,
       type,
       actorId,
       data,
-      createdAt: clock.now(),
+      createdAt,
+    });
+    log.push({
+      invitationId: invitation.id,
+      organizationId: invitation.organizationId,
+      type,
+      status: invitation.status,
+      deliveryStatus: invitation.deliveryStatus,
+      at: createdAt.toISOString(),
     });
   }
 
+  /** A transaction whose timeline changes are published after it commits, and dropped if it does not. */
+  async function changing<T>(work: (tx: Tx, log: InvitationChange[]) => Promise<Result<T>>): Promise<Result<T>> {
+    let log: InvitationChange[] = [];
+    const result = await transactionResult(db, (tx) => {
+      log = [];
+      return work(tx, log);
+    });
+    if (result.ok) {
+      for (const change of log) events.publishChange(change);
+      if (log.some((c) => c.type === 'CREATED' || c.type === 'RESENT')) events.deliveryQueued();
+    }
+    return result;
+  }
+
   /** Records EXPIRED for pending rows past their expiry that `where` selects. */
-  async function expireRows(executor: Executor, where: ReturnType<typeof and>) {
+  async function expireRows(executor: Executor, log: InvitationChange[], where: ReturnType<typeof and>) {
     const now = clock.now();
     const expired = await executor
       .update(invitations)
@@ -187,7 +216,7 @@ export function createInvitationService(deps: {
       .where(and(eq(invitations.status, 'PENDING'), lte(invitations.expiresAt, now), where))
       .returning();
     for (const row of expired) {
-      await appendEvent(executor, row, 'EXPIRED', null, { expiresAt: row.expiresAt.toISOString() });
+      await appendEvent(executor, log, row, 'EXPIRED', null, { expiresAt: row.expiresAt.toISOString() });
       await recordAudit(
         executor,
         { userId: null, ip: null, userAgent: null },
@@ -288,11 +317,13 @@ export function createInvitationService(deps: {
     return null;
   }
 
-  async function queueDelivery(tx: Tx, invitation: Invitation) {
+  /** Queues the email for `invitation`; older attempts still queued will find themselves superseded. */
+  async function queueDelivery(tx: Tx, invitation: Invitation, link: string) {
     await tx.insert(deliveryAttempts).values({
       invitationId: invitation.id,
       organizationId: invitation.organizationId,
       attempt: invitation.attempts,
+      sealedLink: sealer.seal(link),
       availableAt: clock.now(),
       createdAt: clock.now(),
     });
@@ -318,11 +349,11 @@ export function createInvitationService(deps: {
     operation: string,
     key: string | null | undefined,
     input: unknown,
-    work: (tx: Tx) => Promise<Result<T & { invitation: Invitation }>>,
+    work: (tx: Tx, log: InvitationChange[]) => Promise<Result<T & { invitation: Invitation }>>,
     replay: (tx: Tx, invitationId: string) => Promise<Result<T & { invitation: Invitation }>>,
   ) {
-    return transactionResult(db, async (tx) => {
-      if (!key) return work(tx);
+    return changing(async (tx, log) => {
+      if (!key) return work(tx, log);
       const scope = `${actor.userId}:${operation}`;
       const claim = await claimIdempotencyKey(tx, {
         scope,
@@ -333,7 +364,7 @@ export function createInvitationService(deps: {
       });
       if (claim.kind === 'conflict') return fail(new IdempotencyConflictError());
       if (claim.kind === 'replay') return replay(tx, String(claim.result.invitationId));
-      const result = await work(tx);
+      const result = await work(tx, log);
       if (result.ok) await storeIdempotentResult(tx, scope, key, { invitationId: result.value.invitation.id });
       return result;
     });
@@ -356,12 +387,12 @@ export function createInvitationService(deps: {
       operation,
       idempotencyKey,
       input,
-      async (tx) => {
+      async (tx, log) => {
         const failed = (await policyChecks(tx, input, actor)).find((c) => !c.passed);
         if (failed?.error) return fail(failed.error);
         const limited = await countSend(tx, input.organizationId, actor.userId);
         if (limited) return fail(limited);
-        await expireRows(tx, and(eq(invitations.organizationId, input.organizationId), sameEmail(input.email)));
+        await expireRows(tx, log, and(eq(invitations.organizationId, input.organizationId), sameEmail(input.email)));
 
         const now = clock.now();
         const token = newInvitationToken();
@@ -386,8 +417,9 @@ export function createInvitationService(deps: {
           })
           .returning();
         if (!invitation) throw new Error('insert returned no invitation');
-        await queueDelivery(tx, invitation);
-        await appendEvent(tx, invitation, 'CREATED', actor.userId, { role: invitation.role });
+        const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
+        await queueDelivery(tx, invitation, link);
+        await appendEvent(tx, log, invitation, 'CREATED', actor.userId, { role: invitation.role });
         await recordAudit(tx, actor, {
           organizationId: invitation.organizationId,
           action: 'invitation.created',
@@ -402,7 +434,7 @@ export function createInvitationService(deps: {
             },
           },
         });
-        return ok({ invitation, inviteUrl: inviteUrl(config.INVITE_URL_TEMPLATE, token.token), replayed: false });
+        return ok({ invitation, inviteUrl: link, replayed: false });
       },
       replayed,
     ).catch(async (error: unknown) => {
@@ -429,15 +461,23 @@ export function createInvitationService(deps: {
     return { row, reason: null };
   }
 
-  async function tokenGuessBlocked(actor: Actor): Promise<TooManyAttemptsError | null> {
+  /**
+   * Counts a token attempt from this address before looking the token up, so parallel guesses
+   * cannot all slip under the limit; a valid token takes its count back.
+   */
+  async function countTokenAttempt(actor: Actor): Promise<TooManyAttemptsError | null> {
     const window = guessWindow(actor);
-    const wait = window ? await limiter(db).blockedFor(window) : 0;
-    return wait > 0 ? new TooManyAttemptsError(wait) : null;
+    if (!window) return null;
+    const { count, retryAfter } = await limiter(db).hit(window);
+    return count > window.limit ? new TooManyAttemptsError(retryAfter) : null;
+  }
+
+  async function tokenAccepted(actor: Actor) {
+    const window = guessWindow(actor);
+    if (window) await limiter(db).release(window);
   }
 
   async function recordRejectedToken(actor: Actor, reason: string, organizationId?: string) {
-    const window = guessWindow(actor);
-    if (window) await limiter(db).hit(window);
     await recordAudit(db, actor, {
       organizationId: organizationId ?? null,
       action: 'invitation.token_rejected',
@@ -445,24 +485,23 @@ export function createInvitationService(deps: {
     });
   }
 
-  /** Runs a token operation: refuses a blocked address, and counts the token's rejection afterwards. */
+  /** Runs a token operation, its attempt already counted: records a rejection, or takes the count back. */
   async function withToken<T>(
     token: string,
     actor: Actor,
-    work: (tx: Tx, row: Invitation) => Promise<Result<T>>,
+    work: (tx: Tx, row: Invitation, log: InvitationChange[]) => Promise<Result<T>>,
   ): Promise<Result<T>> {
-    const blocked = await tokenGuessBlocked(actor);
-    if (blocked) return fail(blocked);
     let rejected: { reason: string; organizationId?: string } | undefined;
-    const result = await transactionResult(db, async (tx) => {
+    const result = await changing(async (tx, log) => {
       const found = await pendingByToken(tx, token, true);
       if (!found.row) {
         rejected = { reason: found.reason, organizationId: found.organizationId };
         return fail(new InvalidTokenError());
       }
-      return work(tx, found.row);
+      return work(tx, found.row, log);
     });
     if (rejected) await recordRejectedToken(actor, rejected.reason, rejected.organizationId);
+    else await tokenAccepted(actor);
     return result;
   }
 
@@ -565,7 +604,7 @@ export function createInvitationService(deps: {
         'resendInvitation',
         idempotencyKey,
         input,
-        async (tx) => {
+        async (tx, log) => {
           const found = await managed(tx, input.invitationId, actor);
           if (!found.ok) return found;
           const before = found.value;
@@ -597,6 +636,16 @@ export function createInvitationService(deps: {
           const limited = await countSend(tx, before.organizationId, actor.userId);
           if (limited) return fail(limited);
 
+          // Reviving an expired invitation: older ones to this address that have expired too step aside.
+          await expireRows(
+            tx,
+            log,
+            and(
+              eq(invitations.organizationId, before.organizationId),
+              sameEmail(before.email),
+              ne(invitations.id, before.id),
+            ),
+          );
           const token = newInvitationToken();
           const [invitation] = await tx
             .update(invitations)
@@ -614,8 +663,9 @@ export function createInvitationService(deps: {
             .where(eq(invitations.id, before.id))
             .returning();
           if (!invitation) throw new Error('invitation vanished under lock');
-          await queueDelivery(tx, invitation);
-          await appendEvent(tx, invitation, 'RESENT', actor.userId, { attempt: invitation.attempts });
+          const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
+          await queueDelivery(tx, invitation, link);
+          await appendEvent(tx, log, invitation, 'RESENT', actor.userId, { attempt: invitation.attempts });
           await recordAudit(tx, actor, {
             organizationId: invitation.organizationId,
             action: 'invitation.resent',
@@ -630,7 +680,7 @@ export function createInvitationService(deps: {
               },
             },
           });
-          return ok({ invitation, inviteUrl: inviteUrl(config.INVITE_URL_TEMPLATE, token.token), replayed: false });
+          return ok({ invitation, inviteUrl: link, replayed: false });
         },
         replayed,
       ).catch(async (error: unknown) => {
@@ -647,7 +697,7 @@ export function createInvitationService(deps: {
       input: { invitationId: string; reason?: string | null },
       actor: SignedInActor,
     ): Promise<Result<Invitation>> {
-      return transactionResult(db, async (tx) => {
+      return changing(async (tx, log) => {
         const found = await managed(tx, input.invitationId, actor);
         if (!found.ok) return found;
         const status = effectiveStatus(found.value, clock.now());
@@ -658,7 +708,7 @@ export function createInvitationService(deps: {
           .where(and(eq(invitations.id, found.value.id), eq(invitations.status, 'PENDING')))
           .returning();
         if (!invitation) throw new Error('invitation changed under lock');
-        await appendEvent(tx, invitation, 'CANCELLED', actor.userId, input.reason ? { reason: input.reason } : {});
+        await appendEvent(tx, log, invitation, 'CANCELLED', actor.userId, input.reason ? { reason: input.reason } : {});
         await recordAudit(tx, actor, {
           organizationId: invitation.organizationId,
           action: 'invitation.cancelled',
@@ -672,13 +722,14 @@ export function createInvitationService(deps: {
 
     /** The public preview behind a link; never consumes the token. */
     async preview(token: string, actor: Actor): Promise<Result<Preview | null>> {
-      const blocked = await tokenGuessBlocked(actor);
+      const blocked = await countTokenAttempt(actor);
       if (blocked) return fail(blocked);
       const found = await pendingByToken(db, token, false);
       if (!found.row) {
         await recordRejectedToken(actor, found.reason, found.organizationId);
         return ok(null);
       }
+      await tokenAccepted(actor);
       const [names] = await db
         .select({ organizationName: organizations.name, inviterName: users.name })
         .from(organizations)
@@ -701,11 +752,14 @@ export function createInvitationService(deps: {
         const issues = passwordlessIssues(input);
         if (issues.length > 0) return fail(new InvalidInputError(issues));
       }
+      // Refuse a blocked address before the costly password hash.
+      const blocked = await countTokenAttempt(actor);
+      if (blocked) return fail(blocked);
       const passwordHash = !viewer && input.password ? await hashPassword(input.password) : null;
       const result = await withToken(
         input.token,
         actor,
-        async (tx, row): Promise<Result<Accepted & { created?: User }>> => {
+        async (tx, row, log): Promise<Result<Accepted & { created?: User }>> => {
           let user: User;
           let created: User | undefined;
           if (viewer) {
@@ -717,11 +771,13 @@ export function createInvitationService(deps: {
               .from(users)
               .where(sql`lower(${users.email}) = ${row.email}`);
             if (existing) return fail(new AccountExistsError());
+            // Another link to this address may be accepted at the same moment: one account wins.
             const [inserted] = await tx
               .insert(users)
               .values({ email: row.email, name: input.name?.trim() || row.email, passwordHash, emailVerified: true })
+              .onConflictDoNothing()
               .returning();
-            if (!inserted) throw new Error('insert returned no user');
+            if (!inserted) return fail(new AccountExistsError());
             user = inserted;
             created = inserted;
           }
@@ -747,7 +803,7 @@ export function createInvitationService(deps: {
             .returning();
           if (!invitation) throw new Error('invitation changed under lock');
           const by = { ...actor, userId: user.id };
-          await appendEvent(tx, invitation, 'ACCEPTED', user.id);
+          await appendEvent(tx, log, invitation, 'ACCEPTED', user.id);
           await recordAudit(tx, by, {
             organizationId: invitation.organizationId,
             action: 'invitation.accepted',
@@ -779,7 +835,9 @@ export function createInvitationService(deps: {
       viewer: User | null,
       actor: Actor,
     ): Promise<Result<Invitation>> {
-      return withToken(input.token, actor, async (tx, row) => {
+      const blocked = await countTokenAttempt(actor);
+      if (blocked) return fail(blocked);
+      return withToken(input.token, actor, async (tx, row, log) => {
         if (viewer && viewer.email.toLowerCase() !== row.email.toLowerCase()) return fail(new EmailMismatchError());
         const [invitation] = await tx
           .update(invitations)
@@ -787,7 +845,14 @@ export function createInvitationService(deps: {
           .where(and(eq(invitations.id, row.id), eq(invitations.status, 'PENDING')))
           .returning();
         if (!invitation) throw new Error('invitation changed under lock');
-        await appendEvent(tx, invitation, 'DECLINED', viewer?.id ?? null, input.reason ? { reason: input.reason } : {});
+        await appendEvent(
+          tx,
+          log,
+          invitation,
+          'DECLINED',
+          viewer?.id ?? null,
+          input.reason ? { reason: input.reason } : {},
+        );
         await recordAudit(tx, actor, {
           organizationId: invitation.organizationId,
           action: 'invitation.declined',
@@ -801,7 +866,8 @@ export function createInvitationService(deps: {
 
     /** Writes EXPIRED, with its event and audit row, for every pending invitation past its expiry. */
     async sweepExpired(): Promise<number> {
-      return db.transaction((tx) => expireRows(tx, sql`true`));
+      const result = await changing(async (tx, log) => ok(await expireRows(tx, log, sql`true`)));
+      return result.ok ? result.value : 0;
     },
   };
 }

@@ -7,6 +7,7 @@ import { type GraphQLFormattedError, print } from 'graphql';
 import { afterAll, beforeAll } from 'vitest';
 import { type App, buildApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { testDatabase } from './db.js';
 
@@ -50,7 +51,10 @@ export function randomIp(): string {
   return `10.${octet()}.${octet()}.${octet()}`;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp & { stop(): Promise<void> }> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database?: Database } = {},
+): Promise<TestApp & { stop(): Promise<void> }> {
   const clock = testClock();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'invitation-api-test-'));
   const config = parseConfig({
@@ -64,7 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     EXPIRY_SWEEP_SECONDS: '0',
     ...env,
   });
-  const app = await buildApp(config, { clock, database: await testDatabase() });
+  const app = await buildApp(config, { clock, database: options.database ?? (await testDatabase()) });
   const { port } = await app.start(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
 

@@ -6,7 +6,6 @@ import { memberships } from '../../src/db/schema/index.js';
 import { decodeGlobalID } from '../../src/graphql/globalId.js';
 import { graphql } from '../generated/index.js';
 import type { TestApp } from './app.js';
-import { testDatabase } from './db.js';
 
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 12)}@example.test`;
 
@@ -61,8 +60,7 @@ export async function newAccount(t: TestApp, label = 'owner'): Promise<Account> 
  */
 export async function newMember(t: TestApp, owner: Account, role: MemberRole, label = role.toLowerCase()) {
   const account = await newAccount(t, label);
-  const { db } = await testDatabase();
-  await db.insert(memberships).values({
+  await t.app.database.db.insert(memberships).values({
     organizationId: owner.raw.organizationId,
     userId: account.raw.userId,
     role,

@@ -61,6 +61,10 @@ export const invitations = pgTable(
     invitedById: uuid('invited_by_id').references(() => users.id, { onDelete: 'set null' }),
     acceptedById: uuid('accepted_by_id').references(() => users.id, { onDelete: 'set null' }),
     respondedAt: timestamp('responded_at', { withTimezone: true }),
+    /** Message-ID of the latest email sent for it, the key of provider events. */
+    messageId: text('message_id'),
+    openedAt: timestamp('opened_at', { withTimezone: true }),
+    clickedAt: timestamp('clicked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
@@ -72,6 +76,7 @@ export const invitations = pgTable(
       .where(sql`${t.status} = 'PENDING'`),
     index('invitations_org_created_idx').on(t.organizationId, t.createdAt, t.id),
     index('invitations_email_idx').on(sql`lower(${t.email})`),
+    index('invitations_message_id_idx').on(t.messageId),
   ],
 );
 
@@ -83,6 +88,9 @@ export const invitationEventTypes = [
   'DECLINED',
   'EXPIRED',
   'DELIVERY_STATUS_CHANGED',
+  'DELIVERY_DEFERRED',
+  'OPENED',
+  'CLICKED',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 export const invitationEventType = pgEnum('invitation_event_type', invitationEventTypes);
@@ -105,7 +113,13 @@ export const invitationEvents = pgTable(
   (t) => [index('invitation_events_invitation_idx').on(t.invitationId, t.seq)],
 );
 
-/** The transactional outbox: one row per delivery attempt, committed with its invitation. */
+export const deliveryStates = ['QUEUED', 'SENDING', 'RETRY', 'SENT', 'FAILED', 'REJECTED', 'SUPERSEDED'] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+/**
+ * The transactional outbox: one row per email to send, committed with its invitation. Workers
+ * claim due rows with a lease; `sealedLink` (the accept link, encrypted) is wiped once the row ends.
+ */
 export const deliveryAttempts = pgTable(
   'delivery_attempts',
   {
@@ -114,13 +128,39 @@ export const deliveryAttempts = pgTable(
       .notNull()
       .references(() => invitations.id, { onDelete: 'cascade' }),
     organizationId: uuid('organization_id').notNull(),
+    /** The invitation's `attempts` when queued: only the newest attempt may send. */
     attempt: integer('attempt').notNull(),
-    state: text('state').notNull().default('QUEUED'),
+    state: text('state').$type<DeliveryState>().notNull().default('QUEUED'),
+    sealedLink: text('sealed_link'),
+    tries: integer('tries').notNull().default(0),
     availableAt: timestamp('available_at', { withTimezone: true }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lockedBy: text('locked_by'),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('delivery_attempts_due_idx').on(t.state, t.availableAt)],
 );
+
+/** Addresses an organisation no longer mails after a hard bounce or a complaint. */
+export const emailSuppressions = pgTable(
+  'email_suppressions',
+  {
+    organizationId: uuid('organization_id').notNull(),
+    email: text('email').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.email] })],
+);
+
+/** Provider events already applied, so a redelivered webhook changes nothing. */
+export const webhookReceipts = pgTable('webhook_receipts', {
+  id: text('id').primaryKey(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+});
 
 /** Results of idempotent requests, per caller and operation, for 24 hours. */
 export const idempotencyKeys = pgTable(

@@ -21,7 +21,6 @@ export const Invitation = builder.drizzleNode('invitations', {
     metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
     status: t.field({
       type: InvitationStatus,
-      select: { columns: { status: true, expiresAt: true } },
       resolve: (invitation, _args, ctx) => effectiveStatus(invitation, ctx.clock.now()),
     }),
     deliveryStatus: t.expose('deliveryStatus', { type: DeliveryStatus }),
@@ -34,6 +33,8 @@ export const Invitation = builder.drizzleNode('invitations', {
       description: 'When it was accepted, declined or cancelled',
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    openedAt: t.expose('openedAt', { type: 'DateTime', nullable: true, description: 'First open (tracking)' }),
+    clickedAt: t.expose('clickedAt', { type: 'DateTime', nullable: true, description: 'First click (tracking)' }),
     organization: t.relation('organization'),
     invitedBy: t.relation('invitedBy', { nullable: true }),
     timeline: t.relation('events', {

@@ -1,7 +1,7 @@
 import { invitationEventTypes } from '../../db/schema/index.js';
 import { builder } from '../builder.js';
 
-const InvitationEventType = builder.enumType('InvitationEventType', { values: invitationEventTypes });
+export const InvitationEventType = builder.enumType('InvitationEventType', { values: invitationEventTypes });
 
 export const InvitationEvent = builder.drizzleObject('invitationEvents', {
   name: 'InvitationEvent',

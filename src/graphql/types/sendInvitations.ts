@@ -35,17 +35,17 @@ const SendInvitationsInput = builder.inputType('SendInvitationsInput', {
   }),
 });
 
-const SendInvitationsRowResult = builder.unionType('SendInvitationsRowResult', {
-  description: 'The invitation made from a row, or why the row was refused',
-  types: [SendInvitationPayload, ...sendErrors] as never,
-});
-
 const SendInvitationsPayload = builder.objectRef<Result<Sent>[]>('SendInvitationsPayload').implement({
   fields: (t) => ({
     results: t.field({
-      type: [SendInvitationsRowResult],
-      description: 'One per row, in order',
-      resolve: (rows) => rows.map((row) => (row.ok ? row.value : asSchemaError(row.error))) as never,
+      type: [SendInvitationPayload],
+      description: 'One per row, in order: the invitation made from it, or why it was refused',
+      itemErrors: {
+        types: sendErrors,
+        directResult: true,
+        union: { name: 'SendInvitationsRowResult' },
+      },
+      resolve: (rows) => rows.map((row) => (row.ok ? row.value : asSchemaError(row.error))) as Sent[],
     }),
     sentCount: t.int({ resolve: (rows) => rows.filter((r) => r.ok).length }),
     failedCount: t.int({ resolve: (rows) => rows.filter((r) => !r.ok).length }),

@@ -1,0 +1,57 @@
+// Sends composed emails: through SMTP (pooled, with timeouts) when SMTP_URL is set, else into
+// `.eml` files under DATA_DIR/outbox with a log line, for the embedded default.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from '../lib/logger.js';
+
+export interface Mail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Set by us so provider events can be matched back to the invitation. */
+  messageId: string;
+  /** The link the mail carries, for the file mailer's log line; not a header. */
+  link?: string;
+}
+
+const envelope = ({ link: _link, ...mail }: Mail) => mail;
+
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createSmtpMailer(url: string, timeoutMs: number): Mailer {
+  const transport = nodemailer.createTransport(url, {
+    pool: true,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  } as Parameters<typeof nodemailer.createTransport>[1]);
+  return {
+    async send(mail) {
+      await transport.sendMail(envelope(mail));
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
+
+export function createFileMailer(dir: string, logger: Logger): Mailer {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const info = (await composer.sendMail(envelope(mail))) as { message: Buffer };
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${Date.now()}-${mail.messageId.replace(/[^A-Za-z0-9.@-]/g, '_')}.eml`);
+      writeFileSync(file, info.message);
+      // The embedded default has no mail server: the log line is how a developer gets the link.
+      logger.info('invitation email written', { to: mail.to, file, link: mail.link });
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,393 @@
+// Delivery through a real SMTP peer, watched live over WebSocket and SSE, on a database of its own.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryAttempts, invitations } from '../src/db/schema/index.js';
+import { createSmtpMailer } from '../src/delivery/mailer.js';
+import { createSealer } from '../src/delivery/sealing.js';
+import { createDeliveryWorker } from '../src/delivery/worker.js';
+import { createEventBus } from '../src/events/bus.js';
+import { decodeGlobalID } from '../src/graphql/globalId.js';
+import { createLogger } from '../src/lib/logger.js';
+import { graphql } from './generated/index.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { isolatedDatabase } from './helpers/db.js';
+import { invite, tokenOf } from './helpers/invitations.js';
+import { type Feed, subscribeSse, subscribeWs } from './helpers/live.js';
+import { type Account, newAccount, newMember } from './helpers/seed.js';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp.js';
+
+const OrgFeed = graphql(`
+  subscription DelOrgFeed($organizationId: ID!) {
+    invitationEvents(organizationId: $organizationId) { type status deliveryStatus invitation { id email } }
+  }
+`);
+
+const StatusFeed = graphql(`
+  subscription DelStatusFeed($invitationId: ID!) {
+    invitationStatusChanged(invitationId: $invitationId) { id status deliveryStatus }
+  }
+`);
+
+const Tracked = graphql(`
+  query DelTracked($id: ID!) {
+    invitation(id: $id) { status deliveryStatus attempts timeline { type data } }
+  }
+`);
+
+const Cancel = graphql(`
+  mutation DelCancel($input: CancelInvitationInput!) {
+    cancelInvitation(input: $input) { __typename }
+  }
+`);
+
+const Resend = graphql(`
+  mutation DelResend($input: ResendInvitationInput!) {
+    resendInvitation(input: $input) { __typename ... on SendInvitationPayload { inviteUrl } }
+  }
+`);
+
+const RemoveMember = graphql(`
+  mutation DelRemoveMember($input: RemoveMemberInput!) {
+    removeMember(input: $input) { __typename }
+  }
+`);
+
+const WORKER_ENV = {
+  WORKER_ENABLED: 'true',
+  DELIVERY_MAX_TRIES: '3',
+  DELIVERY_BACKOFF_BASE_MS: '100',
+  DELIVERY_BACKOFF_MAX_MS: '300',
+  DELIVERY_POLL_MS: '50',
+  RESEND_COOLDOWN_SECONDS: '0',
+};
+
+type Feedable = { invitationEvents: { deliveryStatus: string; invitation: { id: string } } };
+
+const statusesOf = (items: Feedable[], id: string) =>
+  items.filter((i) => i.invitationEvents.invitation.id === id).map((i) => i.invitationEvents.deliveryStatus);
+
+const mailsTo = (sink: SmtpSink, email: string) => sink.received.filter((m) => m.to.includes(email));
+
+/** A received message with quoted-printable soft line breaks and `=` escapes undone. */
+const plain = (raw: string | undefined) => (raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`condition not reached; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** `watcher` subscribes to `owner`'s organization; a probe invitation going out proves the feed live. */
+async function liveFeed(t: TestApp, sink: SmtpSink, owner: Account, open: typeof subscribeWs, watcher = owner) {
+  const feed = open(t.url, watcher.token, OrgFeed, { organizationId: owner.organizationId }) as Feed<Feedable>;
+  await new Promise((r) => setTimeout(r, 100));
+  const probe = await invite(t, owner);
+  await feed.until((items) => statusesOf(items, probe.invitation.id).includes('SENT'));
+  await sink.waitFor(mailsTo(sink, probe.email).length ? sink.received.length : sink.received.length + 1);
+  return feed;
+}
+
+describe('delivery through SMTP, watched live', () => {
+  let sink: SmtpSink;
+  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    isolated = await isolatedDatabase();
+    t = await startTestApp({ ...WORKER_ENV, SMTP_URL: sink.url }, { database: isolated.database });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await isolated?.drop();
+    await sink?.close();
+  });
+
+  const attemptsOf = async (invitationGlobalId: string) =>
+    isolated.database.db
+      .select()
+      .from(deliveryAttempts)
+      .where(eq(deliveryAttempts.invitationId, decodeGlobalID(invitationGlobalId).id));
+
+  it('answers the send at once and streams VALIDATING → SENDING → SENT over WebSocket and SSE', async () => {
+    const owner = await newAccount(t, 'live');
+    const ws = await liveFeed(t, sink, owner, subscribeWs);
+    const sse = await liveFeed(t, sink, owner, subscribeSse);
+    try {
+      // Hold the mail at the server: on PostgreSQL the answer arrives while it is held. PGlite has one
+      // connection, which the worker keeps for the SMTP exchange, so there the answer may wait for it.
+      const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+      const held = onPostgres ? sink.hold() : undefined;
+      const sent = await invite(t, owner, { message: 'Tom & <Jerry>' });
+      if (held) {
+        expect(sent.invitation.deliveryStatus).toBe('VALIDATING');
+        await held;
+        expect(mailsTo(sink, sent.email)).toHaveLength(0);
+        sink.release();
+      }
+      for (const feed of [ws, sse]) {
+        const items = await feed.until((all) => statusesOf(all, sent.invitation.id).includes('SENT'));
+        expect(statusesOf(items, sent.invitation.id)).toEqual(['VALIDATING', 'SENDING', 'SENT']);
+      }
+      const [mail] = await eventually(
+        async () => mailsTo(sink, sent.email),
+        (m) => m.length === 1,
+      );
+      expect(plain(mail?.raw)).toContain(sent.token);
+      expect(plain(mail?.raw)).toContain('Tom &amp; &lt;Jerry&gt;');
+      expect(plain(mail?.raw)).not.toMatch(/<Jerry>(?![\s\S]*Content-Type: text\/html)/);
+    } finally {
+      sink.release();
+      ws.close();
+      sse.close();
+    }
+  });
+
+  it('streams one invitation’s state first and then each change', async () => {
+    const owner = await newAccount(t, 'single');
+    sink.failNext(1);
+    const sent = await invite(t, owner);
+    const feed = subscribeWs(t.url, owner.token, StatusFeed, { invitationId: sent.invitation.id });
+    try {
+      const items = await feed.until((all) => all.some((i) => i.invitationStatusChanged.deliveryStatus === 'SENT'));
+      const seen = items.map((i) => i.invitationStatusChanged.deliveryStatus);
+      expect(seen.at(-1)).toBe('SENT');
+      const order = ['VALIDATING', 'SENDING', 'SENT'];
+      expect([...seen].sort((a, b) => order.indexOf(a) - order.indexOf(b))).toEqual(seen);
+      expect(feed.completed).toBe(false);
+    } finally {
+      feed.close();
+    }
+  });
+
+  it('retries while the mail server refuses for a while, then records SENT', async () => {
+    const owner = await newAccount(t, 'retry');
+    sink.failNext(2);
+    const sent = await invite(t, owner);
+    const done = await eventually(
+      () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
+      (r) => r.data?.invitation?.deliveryStatus === 'SENT',
+    );
+    const changes = done.data?.invitation?.timeline
+      .filter((e) => e.type === 'DELIVERY_STATUS_CHANGED')
+      .map((e) => (e.data as { to: string }).to);
+    expect(changes).toEqual(['SENDING', 'SENT']);
+    const [attempt] = await attemptsOf(sent.invitation.id);
+    expect(attempt).toMatchObject({ state: 'SENT', tries: 3, sealedLink: null });
+    expect(mailsTo(sink, sent.email)).toHaveLength(1);
+  });
+
+  it('records FAILED with its reason once the configured attempts are used up', async () => {
+    const owner = await newAccount(t, 'fail');
+    sink.refuseAll(true);
+    try {
+      const sent = await invite(t, owner);
+      const done = await eventually(
+        () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
+        (r) => r.data?.invitation?.deliveryStatus === 'FAILED',
+      );
+      const last = done.data?.invitation?.timeline.at(-1);
+      expect(last?.type).toBe('DELIVERY_STATUS_CHANGED');
+      expect(last?.data).toMatchObject({ from: 'SENDING', to: 'FAILED', tries: 3 });
+      expect(JSON.stringify(last?.data)).toMatch(/mailbox unavailable/);
+      const [attempt] = await attemptsOf(sent.invitation.id);
+      expect(attempt).toMatchObject({ state: 'FAILED', tries: 3, sealedLink: null });
+      expect(mailsTo(sink, sent.email)).toHaveLength(0);
+    } finally {
+      sink.refuseAll(false);
+    }
+  });
+
+  it('sends nothing after a cancel that lands while the mail is being retried', async () => {
+    const owner = await newAccount(t, 'cancel');
+    sink.failNext(1);
+    const sent = await invite(t, owner);
+    await eventually(
+      () => attemptsOf(sent.invitation.id),
+      (rows) => rows[0]?.state === 'RETRY',
+    );
+    const cancelled = await t.gql(Cancel, { input: { invitationId: sent.invitation.id } }, { token: owner.token });
+    expect(cancelled.data?.cancelInvitation.__typename).toBe('InvitationPayload');
+    const [attempt] = await eventually(
+      () => attemptsOf(sent.invitation.id),
+      (rows) => rows[0]?.state === 'SUPERSEDED',
+    );
+    expect(attempt?.sealedLink).toBeNull();
+    expect(mailsTo(sink, sent.email)).toHaveLength(0);
+  });
+
+  it('mails only the newest link when a resend lands while the first mail is being retried', async () => {
+    const owner = await newAccount(t, 'resend');
+    sink.failNext(1);
+    const sent = await invite(t, owner);
+    await eventually(
+      () => attemptsOf(sent.invitation.id),
+      (rows) => rows[0]?.state === 'RETRY',
+    );
+    const resent = await t.gql(Resend, { input: { invitationId: sent.invitation.id } }, { token: owner.token });
+    const payload = resent.data?.resendInvitation;
+    if (payload?.__typename !== 'SendInvitationPayload' || !payload.inviteUrl) throw new Error('resend failed');
+    const mails = await eventually(
+      async () => mailsTo(sink, sent.email),
+      (m) => m.length >= 1,
+    );
+    const states = await eventually(
+      () => attemptsOf(sent.invitation.id),
+      (rows) => rows.every((r) => r.state === 'SENT' || r.state === 'SUPERSEDED'),
+    );
+    expect(states.map((r) => [r.attempt, r.state]).sort()).toEqual([
+      [1, 'SUPERSEDED'],
+      [2, 'SENT'],
+    ]);
+    expect(mails).toHaveLength(1);
+    expect(plain(mails[0]?.raw)).toContain(tokenOf(payload.inviteUrl));
+    expect(plain(mails[0]?.raw)).not.toContain(sent.token);
+  });
+
+  it('refuses a subscriber from another organization as if the invitation did not exist', async () => {
+    const owner = await newAccount(t, 'watched');
+    const stranger = await newAccount(t, 'stranger');
+    const sent = await invite(t, owner);
+    const single = subscribeWs(t.url, stranger.token, StatusFeed, { invitationId: sent.invitation.id });
+    const org = subscribeSse(t.url, stranger.token, OrgFeed, { organizationId: owner.organizationId });
+    try {
+      await eventually(
+        async () => single.errors.length + org.errors.length,
+        (n) => n === 2,
+      );
+      expect(JSON.stringify(single.errors)).toContain('NOT_FOUND');
+      expect(JSON.stringify(org.errors)).toContain('FORBIDDEN');
+      expect(single.items).toEqual([]);
+      expect(org.items).toEqual([]);
+    } finally {
+      single.close();
+      org.close();
+    }
+  });
+
+  it('ends the feed of an admin who is removed from the organization', async () => {
+    const owner = await newAccount(t, 'remover');
+    const admin = await newMember(t, owner, 'ADMIN');
+    const feed = await liveFeed(t, sink, owner, subscribeWs, admin);
+    try {
+      const removed = await t.gql(
+        RemoveMember,
+        { input: { organizationId: owner.organizationId, userId: admin.userId } },
+        { token: owner.token },
+      );
+      expect(removed.data?.removeMember.__typename).toBe('RemoveMemberPayload');
+      const before = feed.items.length;
+      const after = await invite(t, owner);
+      await eventually(
+        async () => feed.completed,
+        (c) => c,
+        5000,
+      );
+      expect(feed.items.length).toBe(before);
+      expect(statusesOf(feed.items, after.invitation.id)).toEqual([]);
+    } finally {
+      feed.close();
+    }
+  });
+});
+
+describe('a worker that dies holding a lease', () => {
+  let sink: SmtpSink;
+  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    isolated = await isolatedDatabase();
+    t = await startTestApp({ SMTP_URL: sink.url }, { database: isolated.database });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await isolated?.drop();
+    await sink?.close();
+  });
+
+  it('leaves its attempt to another worker once the lease runs out', async () => {
+    const owner = await newAccount(t, 'lease');
+    const sent = await invite(t, owner);
+    const config = { ...t.app.config, DELIVERY_LEASE_SECONDS: 30 };
+    const events = createEventBus({});
+    const make = (id: string) =>
+      createDeliveryWorker({
+        db: isolated.database.db,
+        clock: t.clock,
+        config,
+        mailer: createSmtpMailer(sink.url, 5000),
+        sealer: createSealer(signingKeyOf(t)),
+        events,
+        logger: createLogger('silent'),
+        id,
+      });
+    const dead = make('dead');
+    const survivor = make('survivor');
+    expect(await dead.claim()).toHaveLength(1);
+    // While the lease holds, nobody else takes the attempt.
+    expect(await survivor.runOnce()).toBe(0);
+    t.clock.advance(31);
+    expect(await survivor.runOnce()).toBe(1);
+    const [row] = await isolated.database.db
+      .select({ deliveryStatus: invitations.deliveryStatus })
+      .from(invitations)
+      .where(eq(invitations.id, decodeGlobalID(sent.invitation.id).id));
+    expect(row?.deliveryStatus).toBe('SENT');
+    const [attempt] = await isolated.database.db
+      .select()
+      .from(deliveryAttempts)
+      .where(and(eq(deliveryAttempts.invitationId, decodeGlobalID(sent.invitation.id).id)));
+    expect(attempt).toMatchObject({ state: 'SENT', lockedBy: 'survivor', tries: 2 });
+    expect(mailsTo(sink, sent.email)).toHaveLength(1);
+    await events.close();
+  });
+});
+
+/** The key a test app generated in its data directory on start. */
+const signingKeyOf = (t: TestApp) => readFileSync(path.join(t.app.config.DATA_DIR, 'jwt-private-key.pem'), 'utf8');
+
+describe('two instances sharing PostgreSQL and Redis', () => {
+  let sink: SmtpSink;
+  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
+  let a: Awaited<ReturnType<typeof startTestApp>>;
+  let b: Awaited<ReturnType<typeof startTestApp>>;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    isolated = await isolatedDatabase();
+    const env = { ...WORKER_ENV, SMTP_URL: sink.url, REDIS_URL: 'redis://127.0.0.1:6379' };
+    a = await startTestApp(env, { database: isolated.database });
+    // Both instances sign with one key, as a real deployment configures them.
+    const key = signingKeyOf(a);
+    b = await startTestApp({ ...env, JWT_PRIVATE_KEY: key }, { database: isolated.database });
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await isolated?.drop();
+    await sink?.close();
+  });
+
+  it('shows on instance A what instance B did, and their workers never send one attempt twice', async () => {
+    const owner = await newAccount(a, 'twin');
+    const feed = subscribeWs(a.url, owner.token, OrgFeed, { organizationId: owner.organizationId }) as Feed<Feedable>;
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const sent = await Promise.all(Array.from({ length: 10 }, () => invite(b, owner)));
+      const items = await feed.until((all) => sent.every((s) => statusesOf(all, s.invitation.id).includes('SENT')));
+      for (const s of sent) expect(statusesOf(items, s.invitation.id)).toEqual(['VALIDATING', 'SENDING', 'SENT']);
+      await new Promise((r) => setTimeout(r, 300));
+      for (const s of sent) expect(mailsTo(sink, s.email)).toHaveLength(1);
+    } finally {
+      feed.close();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+// Real subscription clients: graphql-ws over WebSocket and graphql-sse over Server-Sent Events.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface Feed<R> {
+  /** Every payload received so far. */
+  items: R[];
+  errors: unknown[];
+  completed: boolean;
+  /** Resolves once `predicate` holds for the items (or rejects after the timeout). */
+  until(predicate: (items: R[]) => boolean, timeoutMs?: number): Promise<R[]>;
+  close(): void;
+}
+
+function feed<R>(): Feed<R> & { push(item: R): void; fail(error: unknown): void; complete(): void } {
+  const state = {
+    items: [] as R[],
+    errors: [] as unknown[],
+    completed: false,
+    push(item: R) {
+      state.items.push(item);
+    },
+    fail(error: unknown) {
+      state.errors.push(error);
+    },
+    complete() {
+      state.completed = true;
+    },
+    async until(predicate: (items: R[]) => boolean, timeoutMs = 15_000) {
+      const end = Date.now() + timeoutMs;
+      while (!predicate(state.items)) {
+        if (Date.now() > end) {
+          throw new Error(`feed timed out with ${JSON.stringify(state.items)} ${JSON.stringify(state.errors)}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return state.items;
+    },
+    close: () => {},
+  };
+  return state;
+}
+
+export function subscribeWs<R, V>(
+  baseUrl: string,
+  token: string | undefined,
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+): Feed<R> {
+  const out = feed<R>();
+  const client = createWsClient({
+    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+  });
+  const stop = client.subscribe<R>(
+    { query: print(document), variables: variables as Record<string, unknown> },
+    {
+      next: (message) => (message.errors ? out.fail(message.errors) : out.push(message.data as R)),
+      error: (error) => out.fail(error),
+      complete: () => out.complete(),
+    },
+  );
+  out.close = () => {
+    stop();
+    void client.dispose();
+  };
+  return out;
+}
+
+export function subscribeSse<R, V>(
+  baseUrl: string,
+  token: string | undefined,
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+): Feed<R> {
+  const out = feed<R>();
+  const client = createSseClient({
+    url: `${baseUrl}/graphql`,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+  });
+  const stop = client.subscribe<R>(
+    { query: print(document), variables: variables as Record<string, unknown> },
+    {
+      next: (message) => (message.errors ? out.fail(message.errors) : out.push(message.data as R)),
+      error: (error) => out.fail(error),
+      complete: () => out.complete(),
+    },
+  );
+  out.close = () => {
+    stop();
+    client.dispose();
+  };
+  return out;
+}

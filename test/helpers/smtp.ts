@@ -1,0 +1,96 @@
+// A real SMTP peer in process (smtp-server), recording what it receives and able to refuse,
+// fail for a while, or hold a message until released.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+  at: number;
+}
+
+export interface SmtpSink {
+  url: string;
+  received: ReceivedMail[];
+  /** Refuse the next `n` messages with a temporary error (451). */
+  failNext(n: number): void;
+  /** Refuse every message with a permanent error (550) while true. */
+  refuseAll(on: boolean): void;
+  /** Hold messages at the end of DATA until `release()`; resolves when one is being held. */
+  hold(): Promise<void>;
+  release(): void;
+  /** Resolves once `count` messages have arrived. */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const received: ReceivedMail[] = [];
+  let failures = 0;
+  let refusing = false;
+  let holding = false;
+  let held: (() => void)[] = [];
+  let onHeld: (() => void) | undefined;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const finish = () => {
+          if (refusing) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+          if (failures > 0) {
+            failures -= 1;
+            return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
+          }
+          received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+            at: Date.now(),
+          });
+          callback();
+        };
+        if (holding) {
+          held.push(finish);
+          onHeld?.();
+        } else {
+          finish();
+        }
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    failNext: (n) => {
+      failures = n;
+    },
+    refuseAll: (on) => {
+      refusing = on;
+    },
+    hold: () => {
+      holding = true;
+      return new Promise<void>((resolve) => {
+        onHeld = resolve;
+      });
+    },
+    release: () => {
+      holding = false;
+      for (const finish of held) finish();
+      held = [];
+    },
+    async waitFor(count, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > until) throw new Error(`expected ${count} mails, got ${received.length}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return received;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
