@@ -20,6 +20,8 @@ import { type Database, openDatabase } from './db/client.js';
 import { migrateDatabase, migrationsApplied } from './db/migrate.js';
 import { createFileMailer, createSmtpMailer } from './delivery/mailer.js';
 import { createSealer } from './delivery/sealing.js';
+import { createTracker, PIXEL } from './delivery/tracking.js';
+import { createWebhookHandler } from './delivery/webhooks.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import { createEventBus } from './events/bus.js';
 import { type Context, createContext, type RequestFacts, resolveViewer } from './graphql/context.js';
@@ -98,6 +100,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   };
 
+  const webhooks = createWebhookHandler({
+    db: database.db,
+    clock,
+    events,
+    secret: config.WEBHOOK_SECRET,
+    toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+  });
+
+  const tracker = config.EMAIL_TRACKING_ENABLED ? createTracker({ db: database.db, clock, events, sealer }) : undefined;
+  const tracked = /^\/t\/([oc])\/([^/]+)$/;
+
   const routes: Plugin = {
     onRequest({ request, url, endResponse, fetchAPI }) {
       const length = request.headers.get('content-length');
@@ -109,6 +122,36 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (length === null && request.headers.has('transfer-encoding')) {
         endResponse(new fetchAPI.Response('Content-Length required', { status: 411 }));
         return;
+      }
+      if (url.pathname === '/webhooks/email' && request.method === 'POST') {
+        return request.text().then(async (body) => {
+          const outcome = await webhooks.handle(
+            {
+              timestamp: request.headers.get('x-webhook-timestamp'),
+              signature: request.headers.get('x-webhook-signature'),
+            },
+            body,
+          );
+          endResponse(Response.json(outcome.body, { status: outcome.status }));
+        });
+      }
+      const track = tracker && request.method === 'GET' ? tracked.exec(url.pathname) : null;
+      if (tracker && track) {
+        const [, kind, id = ''] = track;
+        if (kind === 'o') {
+          return tracker.opened(id).then(() => {
+            endResponse(
+              new fetchAPI.Response(PIXEL, { headers: { 'content-type': 'image/gif', 'cache-control': 'no-store' } }),
+            );
+          });
+        }
+        return tracker.clicked(id).then((link) => {
+          endResponse(
+            link
+              ? new fetchAPI.Response(null, { status: 302, headers: { location: link, 'cache-control': 'no-store' } })
+              : new fetchAPI.Response('This invitation link is no longer valid', { status: 410 }),
+          );
+        });
       }
       if (url.pathname === '/.well-known/jwks.json') {
         endResponse(Response.json(tokens.jwks()));

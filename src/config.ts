@@ -72,6 +72,8 @@ type Env = z.infer<typeof configSchema>;
 
 export type Config = Env & {
   production: boolean;
+  /** Where this server is reached from outside: PUBLIC_URL, or localhost and PORT. */
+  publicUrl: string;
   graphiql: boolean;
   introspection: boolean;
   demoSeed: boolean;
@@ -106,6 +108,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
     production,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
     graphiql: c.GRAPHIQL_ENABLED ?? !production,
     introspection: c.INTROSPECTION_ENABLED ?? !production,
     // The demo account only ever appears on the embedded database, never on a real one.

@@ -11,6 +11,8 @@ export interface InvitationMailFacts {
   message: string | null;
   link: string;
   expiresAt: Date;
+  /** An open-tracking image, when tracking is on. */
+  trackingPixel?: string | null;
 }
 
 const escapeHtml = (text: string) =>
@@ -34,6 +36,7 @@ export function composeInvitationMail(facts: InvitationMailFacts): Mail {
 ${facts.message ? `<blockquote style="white-space: pre-wrap">${escapeHtml(facts.message)}</blockquote>` : ''}
 <p><a href="${escapeHtml(facts.link)}">Accept the invitation</a></p>
 <p style="color: #666">The link works once and expires on ${escapeHtml(expires)}.</p>
+${facts.trackingPixel ? `<img src="${escapeHtml(facts.trackingPixel)}" width="1" height="1" alt="">` : ''}
 </body></html>`;
   return {
     from: facts.from,

@@ -12,7 +12,6 @@ import {
   type DeliveryStatus,
   deliveryAttempts,
   emailSuppressions,
-  invitationEvents,
   invitations,
   organizations,
   users,
@@ -24,6 +23,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Mailer } from './mailer.js';
 import { composeInvitationMail } from './message.js';
 import type { Sealer } from './sealing.js';
+import { recordDeliveryStatus } from './transitions.js';
 
 type Attempt = typeof deliveryAttempts.$inferSelect;
 type Invitation = typeof invitations.$inferSelect;
@@ -39,6 +39,8 @@ export type WorkerConfig = Pick<
   | 'DELIVERY_BATCH_SIZE'
   | 'MX_LOOKUP_ENABLED'
   | 'MX_LOOKUP_TIMEOUT_MS'
+  | 'EMAIL_TRACKING_ENABLED'
+  | 'publicUrl'
 >;
 
 export interface DeliveryWorker {
@@ -79,35 +81,13 @@ export function createDeliveryWorker(deps: {
   const { db, clock, config, mailer, sealer, events, logger } = deps;
   const workerId = deps.id ?? `worker-${randomUUID().slice(0, 8)}`;
 
-  async function transition(
+  const transition = (
     tx: Tx,
     log: InvitationChange[],
     invitation: Invitation,
     to: DeliveryStatus,
     data: Record<string, unknown> = {},
-  ) {
-    if (invitation.deliveryStatus === to) return;
-    const at = clock.now();
-    await tx
-      .update(invitations)
-      .set({ deliveryStatus: to, updatedAt: at, ...(data.messageId ? { messageId: String(data.messageId) } : {}) })
-      .where(eq(invitations.id, invitation.id));
-    await tx.insert(invitationEvents).values({
-      invitationId: invitation.id,
-      organizationId: invitation.organizationId,
-      type: 'DELIVERY_STATUS_CHANGED',
-      data: { from: invitation.deliveryStatus, to, ...data },
-      createdAt: at,
-    });
-    log.push({
-      invitationId: invitation.id,
-      organizationId: invitation.organizationId,
-      type: 'DELIVERY_STATUS_CHANGED',
-      status: invitation.status,
-      deliveryStatus: to,
-      at: at.toISOString(),
-    });
-  }
+  ) => recordDeliveryStatus(tx, log, invitation, to, clock.now(), data);
 
   async function finish(tx: Tx, attempt: Attempt, state: DeliveryState, extra: Partial<Attempt> = {}) {
     await tx
@@ -233,7 +213,10 @@ export function createDeliveryWorker(deps: {
             inviterName: names?.inviterName ?? null,
             role: invitation.role,
             message: invitation.message,
-            link: sealer.open(mine.sealedLink),
+            link: config.EMAIL_TRACKING_ENABLED
+              ? `${config.publicUrl}/t/c/${attempt.id}`
+              : sealer.open(mine.sealedLink),
+            trackingPixel: config.EMAIL_TRACKING_ENABLED ? `${config.publicUrl}/t/o/${attempt.id}` : null,
             expiresAt: invitation.expiresAt,
           }),
         );
@@ -263,7 +246,11 @@ export function createDeliveryWorker(deps: {
         return;
       }
       await transition(tx, log, invitation, 'SENT', { messageId });
-      await finish(tx, attempt, 'SENT', { messageId });
+      // With click tracking the redirect still needs the link while the invitation is open.
+      await finish(tx, attempt, 'SENT', {
+        messageId,
+        ...(config.EMAIL_TRACKING_ENABLED ? { sealedLink: mine.sealedLink } : {}),
+      });
     });
   }
 
