@@ -69,20 +69,32 @@ export function createAccountService(deps: {
     return organization;
   }
 
-  /** Locks the organisation row so role changes within one organisation happen one at a time. */
-  async function lockedMemberships(tx: Executor, organizationId: string, actorUserId: string, targetUserId: string) {
+  /**
+   * Locks the organisation row, so role changes within one organisation happen one at a time,
+   * then finds the acting and the target membership: the actor must be an owner or admin.
+   */
+  async function memberChange(
+    tx: Executor,
+    organizationId: string,
+    actorUserId: string,
+    targetUserId: string,
+    refusal: string,
+  ): Promise<Result<{ actor: Membership; target: Membership; owners: number }>> {
     const locked = await tx
       .select({ id: organizations.id })
       .from(organizations)
       .where(eq(organizations.id, organizationId))
       .for('update');
-    if (locked.length === 0) return undefined;
-    const rows = await tx.select().from(memberships).where(eq(memberships.organizationId, organizationId));
-    return {
-      actor: rows.find((m) => m.userId === actorUserId),
-      target: rows.find((m) => m.userId === targetUserId),
-      owners: rows.filter((m) => m.role === 'OWNER').length,
-    };
+    const rows =
+      locked.length > 0
+        ? await tx.select().from(memberships).where(eq(memberships.organizationId, organizationId))
+        : [];
+    const actor = rows.find((m) => m.userId === actorUserId);
+    const target = rows.find((m) => m.userId === targetUserId);
+    if (!actor) return fail(new NotFoundError('Organization'));
+    if (!canManage(actor.role)) return fail(new RoleNotAllowedError(refusal));
+    if (!target) return fail(new NotFoundError('Member'));
+    return ok({ actor, target, owners: rows.filter((m) => m.role === 'OWNER').length });
   }
 
   return {
@@ -156,12 +168,15 @@ export function createAccountService(deps: {
       actor: Actor & { userId: string },
     ): Promise<Result<Membership>> {
       return db.transaction(async (tx): Promise<Result<Membership>> => {
-        const found = await lockedMemberships(tx, input.organizationId, actor.userId, input.userId);
-        if (!found?.actor) return fail(new NotFoundError('Organization'));
-        if (!canManage(found.actor.role)) {
-          return fail(new RoleNotAllowedError('Only owners and admins can change roles'));
-        }
-        if (!found.target) return fail(new NotFoundError('Member'));
+        const change = await memberChange(
+          tx,
+          input.organizationId,
+          actor.userId,
+          input.userId,
+          'Only owners and admins can change roles',
+        );
+        if (!change.ok) return change;
+        const found = change.value;
         const isOwner = found.actor.role === 'OWNER';
         if (!isOwner && (found.target.role === 'OWNER' || input.role === 'OWNER')) {
           return fail(new RoleNotAllowedError('Only an owner can grant, change or remove the owner role'));
@@ -191,12 +206,15 @@ export function createAccountService(deps: {
       actor: Actor & { userId: string },
     ): Promise<Result<Membership>> {
       return db.transaction(async (tx): Promise<Result<Membership>> => {
-        const found = await lockedMemberships(tx, input.organizationId, actor.userId, input.userId);
-        if (!found?.actor) return fail(new NotFoundError('Organization'));
-        if (!canManage(found.actor.role)) {
-          return fail(new RoleNotAllowedError('Only owners and admins can remove members'));
-        }
-        if (!found.target) return fail(new NotFoundError('Member'));
+        const change = await memberChange(
+          tx,
+          input.organizationId,
+          actor.userId,
+          input.userId,
+          'Only owners and admins can remove members',
+        );
+        if (!change.ok) return change;
+        const found = change.value;
         if (found.target.role === 'OWNER' && found.actor.role !== 'OWNER') {
           return fail(new RoleNotAllowedError('Only an owner can remove an owner'));
         }

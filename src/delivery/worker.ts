@@ -109,6 +109,9 @@ export function createDeliveryWorker(deps: {
     effectiveStatus(invitation, clock.now()) === 'PENDING' &&
     invitation.attempts === attempt.attempt;
 
+  const lockInvitation = async (tx: Tx, attempt: Attempt) =>
+    (await tx.select().from(invitations).where(eq(invitations.id, attempt.invitationId)).for('update'))[0];
+
   async function claim(): Promise<Attempt[]> {
     const now = clock.now();
     const due = db
@@ -167,11 +170,7 @@ export function createDeliveryWorker(deps: {
     // Validate, then announce SENDING; a cancel or a newer resend retires this attempt silently.
     let proceed = false;
     await committed(async (tx, log) => {
-      const [invitation] = await tx
-        .select()
-        .from(invitations)
-        .where(eq(invitations.id, attempt.invitationId))
-        .for('update');
+      const invitation = await lockInvitation(tx, attempt);
       if (!current(invitation, attempt)) return finish(tx, attempt, 'SUPERSEDED');
       if (reason) {
         await transition(tx, log, invitation, 'REJECTED', { reason });
@@ -185,11 +184,7 @@ export function createDeliveryWorker(deps: {
     // Send while holding the invitation row: a cancel or resend waits for the send to finish, so
     // no email leaves after a cancel committed and only the newest link is ever mailed.
     await committed(async (tx, log) => {
-      const [invitation] = await tx
-        .select()
-        .from(invitations)
-        .where(eq(invitations.id, attempt.invitationId))
-        .for('update');
+      const invitation = await lockInvitation(tx, attempt);
       const [mine] = await tx
         .select()
         .from(deliveryAttempts)
