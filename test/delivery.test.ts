@@ -54,6 +54,16 @@ const RemoveMember = graphql(`
   }
 `);
 
+const UpdateSettings = graphql(`
+  mutation DelUpdateSettings($input: UpdateOrganizationSettingsInput!) {
+    updateOrganizationSettings(input: $input) {
+      __typename
+      ... on Organization { blockedEmailDomains }
+      ... on InputValidationError { issues { path message } }
+    }
+  }
+`);
+
 const WORKER_ENV = {
   WORKER_ENABLED: 'true',
   DELIVERY_MAX_TRIES: '3',
@@ -248,6 +258,38 @@ describe('delivery through SMTP, watched live', () => {
     expect(mails).toHaveLength(1);
     expect(plain(mails[0]?.raw)).toContain(tokenOf(payload.inviteUrl));
     expect(plain(mails[0]?.raw)).not.toContain(sent.token);
+  });
+
+  it('rejects an invitation to a domain the organization blocks, and mails nothing', async () => {
+    const owner = await newAccount(t, 'policy');
+    const bad = await t.gql(
+      UpdateSettings,
+      { input: { organizationId: owner.organizationId, blockedEmailDomains: ['not a domain'] } },
+      { token: owner.token },
+    );
+    expect(bad.data?.updateOrganizationSettings.__typename).toBe('InputValidationError');
+    const set = await t.gql(
+      UpdateSettings,
+      { input: { organizationId: owner.organizationId, blockedEmailDomains: ['Blocked.example'] } },
+      { token: owner.token },
+    );
+    expect(set.data?.updateOrganizationSettings).toEqual({
+      __typename: 'Organization',
+      blockedEmailDomains: ['blocked.example'],
+    });
+    const sent = await invite(t, owner, { email: `someone-${Date.now()}@mail.blocked.example` });
+    const done = await eventually(
+      () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
+      (r) => r.data?.invitation?.deliveryStatus === 'REJECTED',
+    );
+    expect(done.data?.invitation?.timeline.at(-1)?.data).toMatchObject({
+      from: 'VALIDATING',
+      to: 'REJECTED',
+      reason: 'domain mail.blocked.example is blocked',
+    });
+    const [attempt] = await attemptsOf(sent.invitation.id);
+    expect(attempt).toMatchObject({ state: 'REJECTED', sealedLink: null });
+    expect(mailsTo(sink, sent.email)).toHaveLength(0);
   });
 
   it('refuses a subscriber from another organization as if the invitation did not exist', async () => {

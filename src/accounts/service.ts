@@ -163,6 +163,38 @@ export function createAccountService(deps: {
       return ok(await db.transaction((tx) => addOrganization(tx, actor.userId, input.name, actor)));
     },
 
+    async updateOrganizationSettings(
+      input: { organizationId: string; blockedEmailDomains?: string[] | null },
+      actor: Actor & { userId: string },
+    ): Promise<Result<Organization>> {
+      return db.transaction(async (tx): Promise<Result<Organization>> => {
+        const [before] = await tx
+          .select()
+          .from(organizations)
+          .where(eq(organizations.id, input.organizationId))
+          .for('update');
+        if (!before) return fail(new NotFoundError('Organization'));
+        const blockedEmailDomains = input.blockedEmailDomains ?? before.blockedEmailDomains;
+        const [after] = await tx
+          .update(organizations)
+          .set({ blockedEmailDomains: [...new Set(blockedEmailDomains)] })
+          .where(eq(organizations.id, input.organizationId))
+          .returning();
+        if (!after) throw new Error('organization vanished under lock');
+        await recordAudit(tx, actor, {
+          organizationId: after.id,
+          action: 'organization.settings_changed',
+          targetType: 'Organization',
+          targetId: after.id,
+          data: {
+            before: { blockedEmailDomains: before.blockedEmailDomains },
+            after: { blockedEmailDomains: after.blockedEmailDomains },
+          },
+        });
+        return ok(after);
+      });
+    },
+
     async updateMemberRole(
       input: { organizationId: string; userId: string; role: MemberRole },
       actor: Actor & { userId: string },

@@ -12,6 +12,7 @@ import './types/logIn.js';
 import './types/createOrganization.js';
 import './types/updateMemberRole.js';
 import './types/removeMember.js';
+import './types/updateOrganizationSettings.js';
 import './types/JSON.js';
 import './types/InvitationStatus.js';
 import './types/DeliveryStatus.js';

@@ -6,6 +6,9 @@ export const Organization = builder.drizzleNode('organizations', {
   id: { column: (organization) => organization.id },
   fields: (t) => ({
     name: t.exposeString('name'),
+    blockedEmailDomains: t.exposeStringList('blockedEmailDomains', {
+      description: 'Invitations to these domains are REJECTED before any email',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     members: t.relation('memberships', { query: { orderBy: { createdAt: 'asc' } } }),
     viewerRole: t.field({
