@@ -43,7 +43,7 @@ const SENDGRID_KINDS: Record<string, ProviderEventKind> = {
 };
 
 function fromSendGrid(item: Record<string, unknown>, body: string): ProviderEvent | null {
-  const kind = SENDGRID_KINDS[String(item.event)];
+  const kind = Object.hasOwn(SENDGRID_KINDS, String(item.event)) ? SENDGRID_KINDS[String(item.event)] : undefined;
   const messageId = item['smtp-id'] ?? item.sg_message_id;
   if (!kind || typeof messageId !== 'string') return null;
   return {
@@ -77,7 +77,10 @@ export function parseProviderEvents(body: string): ProviderEvent[] | null {
     return null;
   }
   if (Array.isArray(json) && json.every((i) => typeof i === 'object' && i !== null && 'event' in i)) {
-    const events = json.map((item) => fromSendGrid(item as Record<string, unknown>, JSON.stringify(item)));
+    // A batch carries every kind the account enables (processed, unsubscribes, …): keep the ones
+    // we track rather than refusing, and so losing, the whole batch.
+    const tracked = json.filter((item) => Object.hasOwn(SENDGRID_KINDS, String(item.event)));
+    const events = tracked.map((item) => fromSendGrid(item as Record<string, unknown>, JSON.stringify(item)));
     return events.every((e) => e !== null) ? (events as ProviderEvent[]) : null;
   }
   const list = (json as { events?: unknown })?.events ?? [json];
