@@ -48,6 +48,12 @@ const Resend = graphql(`
   }
 `);
 
+const AcceptAnonymously = graphql(`
+  mutation DelAccept($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) { __typename }
+  }
+`);
+
 const RemoveMember = graphql(`
   mutation DelRemoveMember($input: RemoveMemberInput!) {
     removeMember(input: $input) { __typename }
@@ -171,6 +177,26 @@ describe('delivery through SMTP, watched live', () => {
       const order = ['VALIDATING', 'SENDING', 'SENT'];
       expect([...seen].sort((a, b) => order.indexOf(a) - order.indexOf(b))).toEqual(seen);
       expect(feed.completed).toBe(false);
+    } finally {
+      feed.close();
+    }
+  });
+
+  it('completes an invitation’s stream once it is accepted', async () => {
+    const owner = await newAccount(t, 'final');
+    const sent = await invite(t, owner);
+    const feed = subscribeSse(t.url, owner.token, StatusFeed, { invitationId: sent.invitation.id });
+    try {
+      await feed.until((all) => all.length > 0);
+      const accepted = await t.gql(AcceptAnonymously, {
+        input: { token: sent.token, name: 'Final Person', password: 'a-final-password' },
+      });
+      expect(accepted.data?.acceptInvitation.__typename).toBe('AcceptInvitationPayload');
+      await eventually(
+        async () => feed.completed,
+        (c) => c,
+      );
+      expect(feed.items.at(-1)?.invitationStatusChanged.status).toBe('ACCEPTED');
     } finally {
       feed.close();
     }
