@@ -1,0 +1,512 @@
+// Benchmark: sendInvitation and invitations(first: 100) over HTTP against raw SQL floors, on a
+// fresh PostgreSQL database that is dropped at the end. `npx tsx bench/run.ts [--quick]`.
+// Prints a table and writes bench/results/latest.json. Targets are reported, never enforced: the
+// exit code is non-zero only when the harness itself breaks.
+//
+// Layout: the API and the list floor each run in a child process (bench/server.ts) so this
+// process, the load generator, never competes with the server for one event loop. The send floor
+// runs here, straight on postgres.js: it has no server by definition.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { buildApp } from '../src/app.js';
+import { configSchema, parseConfig } from '../src/config.js';
+import type { Database, Db } from '../src/db/client.js';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { relations } from '../src/db/relations.js';
+import { decodeGlobalID } from '../src/graphql/globalId.js';
+import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
+
+const quick = process.argv.includes('--quick');
+const CONCURRENCY = 32;
+const DURATION_MS = quick ? 2_000 : 10_000;
+// Unmeasured load first: JIT, connection pools and prepared statements warm up before timing.
+const WARMUP_MS = quick ? 500 : 2_000;
+const SEED_INVITATIONS = 1_000;
+const COUNT_SAMPLES = 10;
+const TARGETS = { sendRatio: 0.6, sendP99Ms: 25, listRatio: 0.5 };
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(benchDir, '..');
+// The maintenance database to create and drop ours from; trust auth, as in CI.
+const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const SIGN_UP = `mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    __typename
+    ... on SignUpPayload { token organization { id } user { id } }
+    ... on UserError { code message }
+  }
+}`;
+
+const SEND = `mutation Send($input: SendInvitationInput!) {
+  sendInvitation(input: $input) {
+    __typename
+    ... on SendInvitationPayload { inviteUrl invitation { id status deliveryStatus expiresAt } }
+    ... on UserError { code message }
+  }
+}`;
+
+const LIST = `query List($organizationId: ID!) {
+  invitations(organizationId: $organizationId, first: 100) {
+    edges { cursor node { id email role status deliveryStatus attempts createdAt expiresAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+interface Owner {
+  token: string;
+  userId: string;
+  organizationId: string;
+  /** The Relay id the GraphQL API takes. */
+  organizationGlobalId: string;
+}
+
+interface Statements {
+  perRequest: number;
+  /** The statements of one request, in order (from the postgres.js debug hook). */
+  sample: string[];
+}
+
+type Side = LoadResult & { sqlPerRequest: number; rowsOk?: boolean; rows?: Record<string, number> };
+
+function benchEnv(databaseUrl: string, dataDir: string): Record<string, string> {
+  // NODE_ENV=production: what a deployment runs (masked errors, no GraphiQL); it needs a key.
+  const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  });
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(POOL_SIZE),
+    DATA_DIR: dataDir,
+    JWT_PRIVATE_KEY: String(key),
+    LOG_LEVEL: 'silent',
+    WORKER_ENABLED: 'false',
+    EXPIRY_SWEEP_SECONDS: '0',
+    DEMO_SEED: 'false',
+    // High enough that no limit refuses during the run: the benchmark measures the work, not refusals.
+    INVITATION_RATE_LIMIT_HOUR: '10000000',
+    INVITATION_RATE_LIMIT_DAY: '10000000',
+    INVITATION_RATE_LIMIT_WEEK: '10000000',
+    RESEND_COOLDOWN_SECONDS: '0',
+    RESEND_DAILY_CAP: '10000000',
+  };
+}
+
+/** Starts bench/server.ts in `mode`; resolves with the child and its port. */
+function startServer(
+  mode: 'api' | 'floor',
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  // The child inherits the shell's environment minus every app setting, so a DATABASE_URL or
+  // REDIS_URL exported in the shell cannot leak into the measured configuration.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in configSchema.shape)));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'server.ts'), mode], {
+    cwd: root,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve({ child, url: `http://127.0.0.1:${message.port}` }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with code ${code} before listening`)));
+    child.once('error', reject);
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send('stop');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+  return results;
+}
+
+/** Rows a send phase created, found by the email prefix it used. */
+async function rowsByPrefix(sql: postgres.Sql, prefix: string): Promise<Record<string, number>> {
+  const like = `${prefix}%`;
+  // Fresh statistics first: planned on the near-empty tables of the start, these joins take a minute.
+  await sql`analyze invitations, delivery_attempts, invitation_events, audit_log`;
+  const [row] = await sql<Record<string, number>[]>`
+    select
+      (select count(*)::int from invitations where email like ${like}) as invitations,
+      (select count(*)::int from delivery_attempts d join invitations i on i.id = d.invitation_id
+        where i.email like ${like}) as "deliveryAttempts",
+      (select count(*)::int from invitation_events e join invitations i on i.id = e.invitation_id
+        where i.email like ${like} and e.type = 'CREATED') as events,
+      (select count(*)::int from audit_log a join invitations i on a.target_id = i.id::text
+        where i.email like ${like} and a.action = 'invitation.created') as audit`;
+  if (!row) throw new Error('row count query returned nothing');
+  return row;
+}
+
+/**
+ * Statements per request. pg_stat_statements when the server preloads it; else the postgres.js
+ * `debug` hook of the counting client (which sees every statement it sends, BEGIN/COMMIT and
+ * savepoints included). The sample list always comes from the hook.
+ */
+async function statementCounter(checkSql: postgres.Sql) {
+  let method = 'postgres.js debug hook on a separate in-process app and client';
+  let pgss = false;
+  try {
+    await checkSql`create extension if not exists pg_stat_statements`;
+    await checkSql`select 1 from pg_stat_statements limit 1`;
+    pgss = true;
+    method = 'pg_stat_statements';
+  } catch (error) {
+    method += ` (pg_stat_statements unavailable: ${(error as Error).message})`;
+  }
+  let recording: string[] | undefined;
+  const debug = (_connection: number, query: string) => recording?.push(query.replace(/\s+/g, ' ').trim());
+
+  async function count(run: (i: number) => Promise<unknown>): Promise<Statements> {
+    await run(-1); // connections open and types load outside the count
+    if (pgss) await checkSql`select pg_stat_statements_reset()`;
+    recording = [];
+    for (let i = 0; i < COUNT_SAMPLES; i++) await run(i);
+    const recorded = recording;
+    recording = undefined;
+    let total = recorded.length;
+    if (pgss) {
+      const [row] = await checkSql<{ calls: number }[]>`
+        select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
+        where dbid = (select oid from pg_database where datname = current_database())
+          and query not ilike '%pg_stat_statements%'`;
+      total = row?.calls ?? 0;
+    }
+    const perRequest = total / COUNT_SAMPLES;
+    return { perRequest, sample: recorded.slice(0, Math.round(recorded.length / COUNT_SAMPLES)) };
+  }
+  return { method, debug, count };
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const pct = (n: number) => `${fmt(n * 100)}%`;
+
+function printTable(send: { api: Side; raw: Side; ratio: number }, list: { api: Side; raw: Side; ratio: number }) {
+  const rows: string[][] = [['', 'API', 'floor', 'API/floor']];
+  for (const [name, s] of [
+    ['send', send],
+    ['list', list],
+  ] as const) {
+    rows.push(
+      [`${name} throughput (req/s)`, fmt(s.api.throughput), fmt(s.raw.throughput), pct(s.ratio)],
+      [`${name} p50 (ms)`, fmt(s.api.p50Ms, 2), fmt(s.raw.p50Ms, 2), ''],
+      [`${name} p99 (ms)`, fmt(s.api.p99Ms, 2), fmt(s.raw.p99Ms, 2), ''],
+      [`${name} SQL statements/request`, fmt(s.api.sqlPerRequest), fmt(s.raw.sqlPerRequest), ''],
+      [`${name} ok / errors`, `${s.api.ok} / ${s.api.errors}`, `${s.raw.ok} / ${s.raw.errors}`, ''],
+    );
+    if (s.api.rowsOk !== undefined) {
+      rows.push([`${name} rows created == ok`, s.api.rowsOk ? 'yes' : 'NO', s.raw.rowsOk ? 'yes' : 'NO', '']);
+    }
+  }
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  for (const r of rows) {
+    console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '));
+  }
+}
+
+async function main(): Promise<number> {
+  const name = `invitation_bench_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = new URL(adminUrl);
+  databaseUrl.pathname = `/${name}`;
+  const url = databaseUrl.toString();
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'invitation-bench-'));
+  const children: ChildProcess[] = [];
+  const clients: postgres.Sql[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  const agent = keepAliveAgent(CONCURRENCY);
+  const started = Date.now();
+  const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+
+  try {
+    log(`mode ${quick ? 'quick' : 'full'}; database ${name}`);
+    await admin.unsafe(`create database "${name}"`);
+    const checkSql = postgres(url, { max: 1, onnotice: () => {} });
+    clients.push(checkSql);
+    const counter = await statementCounter(checkSql);
+
+    // The counting app: the same code and config as the measured server, in this process, on a
+    // client whose debug hook records statements. Driven through app.fetch, no sockets involved.
+    const countingClient = postgres(url, { max: POOL_SIZE, onnotice: () => {}, debug: counter.debug });
+    clients.push(countingClient);
+    const countingDb: Database = {
+      db: drizzle({ client: countingClient, relations }) as unknown as Db,
+      driver: 'postgres',
+      close: () => countingClient.end({ timeout: 5 }),
+    };
+    await migrateDatabase(countingDb, url);
+    log('migrated');
+
+    const env = benchEnv(url, dataDir);
+    const api = await startServer('api', env);
+    children.push(api.child);
+    const graphqlUrl = `${api.url}/graphql`;
+    log(`API server on ${api.url}`);
+
+    // One organisation per client (plus one for the list), so that no two clients share rate-limit
+    // counters, pending-email uniqueness or an audit chain. signUp hashes a password with argon2,
+    // hence a few at a time.
+    const runTag = randomBytes(3).toString('hex');
+    const owners = await pool(
+      Array.from({ length: CONCURRENCY + 1 }, (_, i) => i),
+      4,
+      async (i): Promise<Owner> => {
+        const data = await graphql<{
+          signUp: { __typename: string; token: string; organization: { id: string }; user: { id: string } };
+        }>(agent, graphqlUrl, SIGN_UP, {
+          input: {
+            email: `owner-${runTag}-${i}@bench.example.com`,
+            password: 'correct horse battery staple',
+            name: `Owner ${i}`,
+            organizationName: `Bench org ${i}`,
+          },
+        });
+        if (data.signUp.__typename !== 'SignUpPayload') throw new Error(`signUp: ${JSON.stringify(data.signUp)}`);
+        return {
+          token: data.signUp.token,
+          userId: decodeGlobalID(data.signUp.user.id).id,
+          organizationId: decodeGlobalID(data.signUp.organization.id).id,
+          organizationGlobalId: data.signUp.organization.id,
+        };
+      },
+    );
+    const listOwner = owners.pop() as Owner;
+    log(`signed up ${owners.length + 1} owners`);
+
+    // 1,000 invitations for the list, straight in SQL: only the read path is measured.
+    await checkSql`
+      insert into invitations (organization_id, email, role, token_selector, token_verifier_hash,
+                               last_sent_at, expires_at, invited_by_id, created_at, updated_at)
+      select ${listOwner.organizationId}, 'seed-' || i || '@bench.example.com', 'MEMBER',
+             md5(random()::text || i), md5(i::text), now(), now() + interval '7 days', ${listOwner.userId},
+             now() - i * interval '1 second', now() - i * interval '1 second'
+      from generate_series(1, ${SEED_INVITATIONS}) as i`;
+    await checkSql`analyze`;
+    log(`seeded ${SEED_INVITATIONS} invitations`);
+
+    // Statements per request, on the counting app (see statementCounter).
+    const countingApp = await buildApp(parseConfig(env), { database: countingDb });
+    closers.push(() => countingApp.stop());
+    const owner0 = owners[0] as Owner;
+    const appRequest = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const res = await countingApp.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      if (res.status !== 200 || text.includes('"errors"')) throw new Error(`counting request: ${text.slice(0, 300)}`);
+    };
+    const sendInput = (owner: Owner, email: string) => ({
+      input: { organizationId: owner.organizationGlobalId, email, role: 'MEMBER' },
+    });
+    const statements = {
+      sendApi: await counter.count((i) =>
+        appRequest(SEND, sendInput(owner0, `count-api-${i + 1}@bench.example.com`), owner0.token),
+      ),
+      sendRaw: await counter.count((i) =>
+        rawSend(countingClient, owner0.organizationId, owner0.userId, `count-raw-${i + 1}@bench.example.com`),
+      ),
+      listApi: await counter.count(() =>
+        appRequest(LIST, { organizationId: listOwner.organizationGlobalId }, listOwner.token),
+      ),
+      listRaw: await counter.count(() => rawList(countingClient, listOwner.organizationId)),
+    };
+    log(`counted statements (${counter.method})`);
+
+    // --- send: API ---
+    const sendOverHttp = (prefix: string) => async (client: number, seq: number) => {
+      const owner = owners[client] as Owner;
+      const { status, text } = await httpRequest(
+        agent,
+        graphqlUrl,
+        { query: SEND, variables: sendInput(owner, `${prefix}${client}-${seq}@bench.example.com`) },
+        { authorization: `Bearer ${owner.token}` },
+      );
+      return status === 200 && text.includes('"__typename":"SendInvitationPayload"') ? true : `HTTP ${status}: ${text}`;
+    };
+    await runLoad(CONCURRENCY, WARMUP_MS, sendOverHttp('warm-api-'));
+    const sendApiLoad = await runLoad(CONCURRENCY, DURATION_MS, sendOverHttp('api-'));
+    const sendApiRows = await rowsByPrefix(checkSql, 'api-');
+    log(`send API: ${fmt(sendApiLoad.throughput)} req/s`);
+
+    // --- send: floor, 32 clients on a postgres.js pool of the same size as the API's ---
+    const floorSql = postgres(url, { max: POOL_SIZE, onnotice: () => {} });
+    clients.push(floorSql);
+    const sendRaw = (prefix: string) => async (client: number, seq: number) => {
+      const owner = owners[client] as Owner;
+      await rawSend(floorSql, owner.organizationId, owner.userId, `${prefix}${client}-${seq}@bench.example.com`);
+      return true as const;
+    };
+    await runLoad(CONCURRENCY, WARMUP_MS, sendRaw('warm-raw-'));
+    const sendRawLoad = await runLoad(CONCURRENCY, DURATION_MS, sendRaw('raw-'));
+    const sendRawRows = await rowsByPrefix(checkSql, 'raw-');
+    log(`send floor: ${fmt(sendRawLoad.throughput)} req/s`);
+
+    // --- list: API vs the same query behind a bare node:http server ---
+    const listApi = async () => {
+      const { status, text } = await httpRequest(
+        agent,
+        graphqlUrl,
+        { query: LIST, variables: { organizationId: listOwner.organizationGlobalId } },
+        { authorization: `Bearer ${listOwner.token}` },
+      );
+      if (status !== 200) return `HTTP ${status}: ${text}`;
+      const edges = (JSON.parse(text) as { data?: { invitations?: { edges?: unknown[] } } }).data?.invitations?.edges;
+      return edges?.length === 100 ? true : `unexpected answer: ${text.slice(0, 300)}`;
+    };
+    await runLoad(CONCURRENCY, WARMUP_MS, listApi);
+    const listApiLoad = await runLoad(CONCURRENCY, DURATION_MS, listApi);
+    log(`list API: ${fmt(listApiLoad.throughput)} req/s`);
+    await stopServer(api.child);
+
+    const floor = await startServer('floor', env);
+    children.push(floor.child);
+    const floorListUrl = `${floor.url}/list?organizationId=${listOwner.organizationId}`;
+    const listRaw = async () => {
+      const { status, text } = await httpRequest(agent, floorListUrl);
+      if (status !== 200) return `HTTP ${status}: ${text}`;
+      const page = (JSON.parse(text) as { data?: { rows?: unknown[] } }).data;
+      return page?.rows?.length === 100 ? true : `unexpected answer: ${text.slice(0, 300)}`;
+    };
+    await runLoad(CONCURRENCY, WARMUP_MS, listRaw);
+    const listRawLoad = await runLoad(CONCURRENCY, DURATION_MS, listRaw);
+    log(`list floor: ${fmt(listRawLoad.throughput)} req/s`);
+    await stopServer(floor.child);
+
+    // --- report ---
+    const rowsOk = (rows: Record<string, number>, load: LoadResult) =>
+      Object.values(rows).every((n) => n === load.ok) && load.errors === 0;
+    const send = {
+      api: {
+        ...sendApiLoad,
+        sqlPerRequest: statements.sendApi.perRequest,
+        rows: sendApiRows,
+        rowsOk: rowsOk(sendApiRows, sendApiLoad),
+      },
+      raw: {
+        ...sendRawLoad,
+        sqlPerRequest: statements.sendRaw.perRequest,
+        rows: sendRawRows,
+        rowsOk: rowsOk(sendRawRows, sendRawLoad),
+      },
+      ratio: sendApiLoad.throughput / sendRawLoad.throughput,
+    };
+    const list = {
+      api: { ...listApiLoad, sqlPerRequest: statements.listApi.perRequest },
+      raw: { ...listRawLoad, sqlPerRequest: statements.listRaw.perRequest },
+      ratio: listApiLoad.throughput / listRawLoad.throughput,
+    };
+    const targets = [
+      {
+        name: `send throughput >= ${pct(TARGETS.sendRatio)} of floor`,
+        actual: pct(send.ratio),
+        met: send.ratio >= TARGETS.sendRatio,
+      },
+      {
+        name: `send p99 <= ${TARGETS.sendP99Ms} ms`,
+        actual: `${fmt(send.api.p99Ms, 2)} ms`,
+        met: send.api.p99Ms <= TARGETS.sendP99Ms,
+      },
+      {
+        name: `list throughput >= ${pct(TARGETS.listRatio)} of floor`,
+        actual: pct(list.ratio),
+        met: list.ratio >= TARGETS.listRatio,
+      },
+      {
+        name: 'send rows created == requests answered OK, zero errors',
+        actual: `${send.api.rowsOk && send.raw.rowsOk ? 'yes' : 'no'}`,
+        met: send.api.rowsOk && send.raw.rowsOk,
+      },
+      {
+        name: 'list zero errors',
+        actual: `${list.api.errors + list.raw.errors} errors`,
+        met: list.api.errors + list.raw.errors === 0,
+      },
+    ];
+
+    console.log(
+      `\n${quick ? 'Quick' : 'Full'} run: ${CONCURRENCY} clients, ${DURATION_MS / 1000} s per side ` +
+        `(after ${WARMUP_MS / 1000} s warm-up), pool ${POOL_SIZE}; ${os.cpus().length} CPUs, Node ${process.version}\n`,
+    );
+    printTable(send, list);
+    console.log(`\nSQL statements counted by ${counter.method}`);
+    console.log('\nTargets');
+    for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.actual}`);
+    for (const [label, side] of Object.entries({
+      'send API': send.api,
+      'send floor': send.raw,
+      'list API': list.api,
+      'list floor': list.raw,
+    })) {
+      if (side.errorSamples.length > 0)
+        console.log(`\n${label} errors, first few:\n  ${side.errorSamples.join('\n  ')}`);
+    }
+
+    const resultsDir = path.join(benchDir, 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const results = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? null,
+        totalMemBytes: os.totalmem(),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+      },
+      settings: {
+        concurrency: CONCURRENCY,
+        durationSeconds: DURATION_MS / 1000,
+        warmupSeconds: WARMUP_MS / 1000,
+        poolSize: POOL_SIZE,
+        seededInvitations: SEED_INVITATIONS,
+      },
+      statementCounting: { method: counter.method, samples: COUNT_SAMPLES, statements },
+      send,
+      list,
+      targets,
+    };
+    writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log('wrote bench/results/latest.json');
+    return 0;
+  } finally {
+    for (const child of children) await stopServer(child).catch(() => {});
+    for (const close of closers) await close().catch(() => {});
+    for (const client of clients) await client.end({ timeout: 5 }).catch(() => {});
+    agent.destroy();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`).catch((error: unknown) => {
+      console.error(`could not drop database ${name}: ${String(error)}`);
+    });
+    await admin.end({ timeout: 5 });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('benchmark harness failed:', error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,58 @@
+// A server process for the benchmark, so the load generator in bench/run.ts does not share an event
+// loop with the server it measures. `api`: the real app from buildApp, configured by the
+// environment the runner passes. `floor`: a bare node:http server answering the list floor as JSON.
+// Tells its parent { port } over IPC once listening; stops on a 'stop' message or when the parent goes.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import postgres from 'postgres';
+import { buildApp } from '../src/app.js';
+import { parseConfig } from '../src/config.js';
+import { POOL_SIZE, rawList } from './lib.js';
+
+async function startApi(): Promise<() => Promise<void>> {
+  const app = await buildApp(parseConfig(process.env));
+  const { port } = await app.start(0, '127.0.0.1');
+  process.send?.({ port });
+  return () => app.stop();
+}
+
+async function startFloor(): Promise<() => Promise<void>> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is required');
+  const sql = postgres(url, { max: POOL_SIZE, onnotice: () => {} });
+  const server = http.createServer((req, res) => {
+    const organizationId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('organizationId') ?? '';
+    rawList(sql, organizationId).then(
+      (page) => {
+        const body = JSON.stringify({ data: page });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+      (error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.send?.({ port: (server.address() as AddressInfo).port });
+  return async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await sql.end({ timeout: 5 });
+  };
+}
+
+const stop = await (process.argv[2] === 'floor' ? startFloor() : startApi());
+let stopping = false;
+const shutdown = () => {
+  if (stopping) return;
+  stopping = true;
+  stop().finally(() => process.exit(0));
+};
+process.on('message', (message) => {
+  if (message === 'stop') shutdown();
+});
+process.on('disconnect', shutdown);
