@@ -129,7 +129,7 @@ export function createAccountService(deps: {
       ];
       // Count the attempt before checking the password, so parallel guesses cannot all slip in
       // under the limit; a success takes its attempt back.
-      const hits = await Promise.all(windows.map((w) => rateLimiter.hit(w)));
+      const hits = await rateLimiter.hitAll(windows);
       const wait = Math.max(0, ...hits.map((h, i) => (h.count > (windows[i]?.limit ?? 0) ? h.retryAfter : 0)));
       if (wait > 0) return fail(new TooManyAttemptsError(wait));
 

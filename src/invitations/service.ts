@@ -310,11 +310,11 @@ export function createInvitationService(deps: {
 
   /** Counts one send against every window, inside the transaction so a refusal takes it back. */
   async function countSend(tx: Tx, organizationId: string, userId: string): Promise<RateLimitedError | null> {
-    for (const { scope, window } of sendWindows(organizationId, userId)) {
-      const { count, retryAfter } = await limiter(tx).hit(window);
-      if (count > window.limit) return new RateLimitedError(retryAfter, scope);
-    }
-    return null;
+    const windows = sendWindows(organizationId, userId);
+    const hits = await limiter(tx).hitAll(windows.map((w) => w.window));
+    const over = windows.findIndex((w, i) => (hits[i]?.count ?? 0) > w.window.limit);
+    const window = windows[over];
+    return window ? new RateLimitedError(hits[over]?.retryAfter ?? 1, window.scope) : null;
   }
 
   /** Queues the email for `invitation`; older attempts still queued will find themselves superseded. */

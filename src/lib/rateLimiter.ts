@@ -15,6 +15,8 @@ export interface RateLimiter {
   blockedFor(window: Window): Promise<number>;
   /** Counts one hit; says the count in the current window and when that window ends. */
   hit(window: Window): Promise<{ count: number; retryAfter: number }>;
+  /** Counts one hit in each window with a single statement; answers in the order given. */
+  hitAll(windows: Window[]): Promise<{ count: number; retryAfter: number }[]>;
   /** Takes back one hit in the current window. */
   release(window: Window): Promise<void>;
   reset(key: string): Promise<void>;
@@ -49,6 +51,22 @@ export function createRateLimiter({ db, clock }: { db: Executor; clock: Clock })
         })
         .returning({ count: rateLimitCounters.count });
       return { count: row?.count ?? 1, retryAfter: retryAfter(start, seconds) };
+    },
+    async hitAll(windows) {
+      if (windows.length === 0) return [];
+      const rows = await db
+        .insert(rateLimitCounters)
+        .values(windows.map((w) => ({ key: w.key, windowStart: windowStart(w.seconds), count: 1 })))
+        .onConflictDoUpdate({
+          target: [rateLimitCounters.key, rateLimitCounters.windowStart],
+          set: { count: sql`${rateLimitCounters.count} + 1` },
+        })
+        .returning({ key: rateLimitCounters.key, count: rateLimitCounters.count });
+      const counts = new Map(rows.map((r) => [r.key, r.count]));
+      return windows.map((w) => ({
+        count: counts.get(w.key) ?? 1,
+        retryAfter: retryAfter(windowStart(w.seconds), w.seconds),
+      }));
     },
     async release({ key, seconds }) {
       await db
