@@ -1,4 +1,5 @@
 // Delivery through a real SMTP peer, watched live over WebSocket and SSE, on a database of its own.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -458,4 +459,61 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       feed.close();
     }
   });
+});
+
+describe('npm run worker, a worker in its own process', () => {
+  let sink: SmtpSink;
+  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    isolated = await isolatedDatabase();
+    t = await startTestApp({ SMTP_URL: sink.url }, { database: isolated.database });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await isolated?.drop();
+    await sink?.close();
+  });
+
+  it('delivers what the API queued, or on the embedded database says why it cannot run', async () => {
+    const { DATABASE_URL: _a, TEST_DATABASE_URL: _b, REDIS_URL: _c, ...inherited } = process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: {
+        ...inherited,
+        ...(isolated.url ? { DATABASE_URL: isolated.url } : {}),
+        SMTP_URL: sink.url,
+        JWT_PRIVATE_KEY: signingKeyOf(t),
+        DELIVERY_POLL_MS: '50',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      if (!isolated.url) {
+        expect(await exited).toBe(1);
+        expect(stderr).toMatch(/needs DATABASE_URL/);
+        return;
+      }
+      const owner = await newAccount(t, 'separate');
+      const sent = await invite(t, owner);
+      const mails = await eventually(
+        async () => mailsTo(sink, sent.email),
+        (m) => m.length === 1,
+        30_000,
+      );
+      expect(plain(mails[0]?.raw)).toContain(sent.token);
+      const done = await t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token });
+      expect(done.data?.invitation?.deliveryStatus).toBe('SENT');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
 });
