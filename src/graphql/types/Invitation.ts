@@ -12,29 +12,43 @@ import { User } from './User.js';
 export const Invitation = builder.drizzleNode('invitations', {
   name: 'Invitation',
   id: { column: (invitation) => invitation.id },
+  // Columns are read with plain resolvers rather than `expose`: every column is loaded anyway, and
+  // an exposed column would make the rows that mutations return (not loaded by a planned query)
+  // be read again after commit.
   fields: (t) => ({
-    email: t.exposeString('email'),
-    phone: t.exposeString('phone', { nullable: true }),
-    role: t.expose('role', { type: Role }),
-    message: t.exposeString('message', { nullable: true }),
-    permissions: t.exposeStringList('permissions'),
-    metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
+    email: t.string({ resolve: (i) => i.email }),
+    phone: t.string({ nullable: true, resolve: (i) => i.phone }),
+    role: t.field({ type: Role, resolve: (i) => i.role }),
+    message: t.string({ nullable: true, resolve: (i) => i.message }),
+    permissions: t.stringList({ resolve: (i) => i.permissions }),
+    metadata: t.field({ type: 'JSON', nullable: true, resolve: (i) => i.metadata }),
     status: t.field({
       type: InvitationStatus,
       resolve: (invitation, _args, ctx) => effectiveStatus(invitation, ctx.clock.now()),
     }),
-    deliveryStatus: t.expose('deliveryStatus', { type: DeliveryStatus }),
-    attempts: t.exposeInt('attempts', { description: 'Emails started for it: 1, plus one per resend' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
-    lastSentAt: t.expose('lastSentAt', { type: 'DateTime' }),
-    respondedAt: t.expose('respondedAt', {
+    deliveryStatus: t.field({ type: DeliveryStatus, resolve: (i) => i.deliveryStatus }),
+    attempts: t.int({ description: 'Emails started for it: 1, plus one per resend', resolve: (i) => i.attempts }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (i) => i.expiresAt }),
+    lastSentAt: t.field({ type: 'DateTime', resolve: (i) => i.lastSentAt }),
+    respondedAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When it was accepted, declined or cancelled',
+      resolve: (i) => i.respondedAt,
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    openedAt: t.expose('openedAt', { type: 'DateTime', nullable: true, description: 'First open (tracking)' }),
-    clickedAt: t.expose('clickedAt', { type: 'DateTime', nullable: true, description: 'First click (tracking)' }),
+    createdAt: t.field({ type: 'DateTime', resolve: (i) => i.createdAt }),
+    openedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'First open (tracking)',
+      resolve: (i) => i.openedAt,
+    }),
+    clickedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'First click (tracking)',
+      resolve: (i) => i.clickedAt,
+    }),
     organization: t.relation('organization'),
     invitedBy: t.relation('invitedBy', { nullable: true }),
     timeline: t.relation('events', {
