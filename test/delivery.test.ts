@@ -14,10 +14,11 @@ import { createLogger } from '../src/lib/logger.js';
 import { graphql } from './generated/index.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { isolatedDatabase } from './helpers/db.js';
+import { eventually } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
 import { type Feed, subscribeSse, subscribeWs } from './helpers/live.js';
 import { type Account, newAccount, newMember } from './helpers/seed.js';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp.js';
+import { mailsTo, plain, type SmtpSink, startSmtpSink } from './helpers/smtp.js';
 
 const OrgFeed = graphql(`
   subscription DelOrgFeed($organizationId: ID!) {
@@ -84,21 +85,6 @@ type Feedable = { invitationEvents: { deliveryStatus: string; invitation: { id: 
 
 const statusesOf = (items: Feedable[], id: string) =>
   items.filter((i) => i.invitationEvents.invitation.id === id).map((i) => i.invitationEvents.deliveryStatus);
-
-const mailsTo = (sink: SmtpSink, email: string) => sink.received.filter((m) => m.to.includes(email));
-
-/** A received message with quoted-printable soft line breaks and `=` escapes undone. */
-const plain = (raw: string | undefined) => (raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`condition not reached; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** `watcher` subscribes to `owner`'s organization; a probe invitation going out proves the feed live. */
 async function liveFeed(t: TestApp, sink: SmtpSink, owner: Account, open: typeof subscribeWs, watcher = owner) {

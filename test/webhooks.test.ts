@@ -9,10 +9,11 @@ import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
 import { startTestApp } from './helpers/app.js';
 import { isolatedDatabase } from './helpers/db.js';
+import { eventually } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
 import { type Feed, subscribeWs } from './helpers/live.js';
 import { type Account, newAccount } from './helpers/seed.js';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp.js';
+import { mailsTo, plain, type SmtpSink, startSmtpSink } from './helpers/smtp.js';
 
 const SECRET = 'a-webhook-secret-of-length';
 
@@ -41,21 +42,6 @@ const Preview = graphql(`
 `);
 
 type Feedable = { invitationEvents: { type: string; deliveryStatus: string; invitation: { id: string } } };
-
-const mailsTo = (sink: SmtpSink, email: string) => sink.received.filter((m) => m.to.includes(email));
-
-/** A received message with quoted-printable soft line breaks and `=` escapes undone. */
-const plain = (raw: string | undefined) => (raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`condition not reached; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('provider webhooks and engagement tracking', () => {
   let sink: SmtpSink;

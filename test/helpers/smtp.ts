@@ -94,3 +94,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+export const mailsTo = (sink: SmtpSink, email: string) => sink.received.filter((m) => m.to.includes(email));
+
+/** A received message with quoted-printable soft line breaks and `=` escapes undone. */
+export const plain = (raw: string | undefined) => (raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
