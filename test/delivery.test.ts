@@ -17,6 +17,7 @@ import { isolatedDatabase } from './helpers/db.js';
 import { eventually } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
 import { type Feed, subscribeSse, subscribeWs } from './helpers/live.js';
+import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount, newMember } from './helpers/seed.js';
 import { mailsTo, plain, type SmtpSink, startSmtpSink } from './helpers/smtp.js';
 
@@ -97,20 +98,7 @@ async function liveFeed(t: TestApp, sink: SmtpSink, owner: Account, open: typeof
 }
 
 describe('delivery through SMTP, watched live', () => {
-  let sink: SmtpSink;
-  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
-  let t: Awaited<ReturnType<typeof startTestApp>>;
-
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    isolated = await isolatedDatabase();
-    t = await startTestApp({ ...WORKER_ENV, SMTP_URL: sink.url }, { database: isolated.database });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await isolated?.drop();
-    await sink?.close();
-  });
+  const { sink, isolated, t } = useMailingApp((url) => ({ ...WORKER_ENV, SMTP_URL: url }));
 
   const attemptsOf = async (invitationGlobalId: string) =>
     isolated.database.db
@@ -349,20 +337,7 @@ describe('delivery through SMTP, watched live', () => {
 });
 
 describe('a worker that dies holding a lease', () => {
-  let sink: SmtpSink;
-  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
-  let t: Awaited<ReturnType<typeof startTestApp>>;
-
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    isolated = await isolatedDatabase();
-    t = await startTestApp({ SMTP_URL: sink.url }, { database: isolated.database });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await isolated?.drop();
-    await sink?.close();
-  });
+  const { sink, isolated, t } = useMailingApp((url) => ({ SMTP_URL: url }));
 
   it('leaves its attempt to another worker once the lease runs out', async () => {
     const owner = await newAccount(t, 'lease');
@@ -444,20 +419,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
 });
 
 describe('npm run worker, a worker in its own process', () => {
-  let sink: SmtpSink;
-  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
-  let t: Awaited<ReturnType<typeof startTestApp>>;
-
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    isolated = await isolatedDatabase();
-    t = await startTestApp({ SMTP_URL: sink.url }, { database: isolated.database });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await isolated?.drop();
-    await sink?.close();
-  });
+  const { sink, isolated, t } = useMailingApp((url) => ({ SMTP_URL: url }));
 
   it('delivers what the API queued, or on the embedded database says why it cannot run', async () => {
     const { DATABASE_URL: _a, TEST_DATABASE_URL: _b, REDIS_URL: _c, ...inherited } = process.env;

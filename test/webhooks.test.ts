@@ -2,18 +2,18 @@
 // (open pixel, click redirect), against a real SMTP peer and the delivery worker, on a database of its own.
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailSuppressions, invitations, webhookReceipts } from '../src/db/schema/index.js';
 import { signWebhook } from '../src/delivery/webhooks.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
 import { startTestApp } from './helpers/app.js';
-import { isolatedDatabase } from './helpers/db.js';
 import { eventually } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
 import { type Feed, subscribeWs } from './helpers/live.js';
+import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount } from './helpers/seed.js';
-import { mailsTo, plain, type SmtpSink, startSmtpSink } from './helpers/smtp.js';
+import { mailsTo, plain } from './helpers/smtp.js';
 
 const SECRET = 'a-webhook-secret-of-length';
 
@@ -44,29 +44,13 @@ const Preview = graphql(`
 type Feedable = { invitationEvents: { type: string; deliveryStatus: string; invitation: { id: string } } };
 
 describe('provider webhooks and engagement tracking', () => {
-  let sink: SmtpSink;
-  let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
-  let t: Awaited<ReturnType<typeof startTestApp>>;
-
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    isolated = await isolatedDatabase();
-    t = await startTestApp(
-      {
-        WORKER_ENABLED: 'true',
-        DELIVERY_POLL_MS: '50',
-        SMTP_URL: sink.url,
-        WEBHOOK_SECRET: SECRET,
-        EMAIL_TRACKING_ENABLED: 'true',
-      },
-      { database: isolated.database },
-    );
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await isolated?.drop();
-    await sink?.close();
-  });
+  const { sink, isolated, t } = useMailingApp((url) => ({
+    WORKER_ENABLED: 'true',
+    DELIVERY_POLL_MS: '50',
+    SMTP_URL: url,
+    WEBHOOK_SECRET: SECRET,
+    EMAIL_TRACKING_ENABLED: 'true',
+  }));
 
   const nowSeconds = () => Math.floor(t.clock.now().getTime() / 1000);
 

@@ -1,4 +1,5 @@
 // Applies drizzle-kit migrations; concurrent starts on one PostgreSQL wait on an advisory lock.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -35,9 +36,12 @@ export async function migrateDatabase(database: Database, url?: string): Promise
 }
 
 /** True when every migration in the folder has been applied. */
+let migrationCount: number | undefined;
+
 export async function migrationsApplied(database: Database): Promise<boolean> {
-  const { readdirSync } = await import('node:fs');
-  const expected = readdirSync(migrationsFolder, { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+  // The folder does not change while the process runs: read it on the first readiness check only.
+  migrationCount ??= readdirSync(migrationsFolder, { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+  const expected = migrationCount;
   try {
     const rows = await database.db.execute<{ n: number }>(
       sql`select count(*)::int as n from drizzle.__drizzle_migrations`,

@@ -376,6 +376,17 @@ export function createInvitationService(deps: {
     return ok({ invitation, inviteUrl: null, replayed: true });
   }
 
+  /**
+   * The unique index on pending invitations let another request through first: name its
+   * invitation, so a client can offer to resend it. Any other error is not ours to answer.
+   */
+  async function pendingConflict(error: unknown, organizationId: string, email: string): Promise<Result<never>> {
+    if (!isUniqueViolation(error)) throw error;
+    const pending = await pendingTo(db, organizationId, email);
+    if (!pending) throw error;
+    return fail(new PendingInvitationExistsError(pending.id));
+  }
+
   async function send(
     input: SendInput,
     actor: SignedInActor,
@@ -437,13 +448,7 @@ export function createInvitationService(deps: {
         return ok({ invitation, inviteUrl: link, replayed: false });
       },
       replayed,
-    ).catch(async (error: unknown) => {
-      // Two sends to one address at once: the unique index lets one through; the other learns which.
-      if (!isUniqueViolation(error)) throw error;
-      const pending = await pendingTo(db, input.organizationId, input.email);
-      if (!pending) throw error;
-      return fail(new PendingInvitationExistsError(pending.id));
-    });
+    ).catch((error: unknown) => pendingConflict(error, input.organizationId, input.email));
     return result;
   }
 
@@ -685,11 +690,9 @@ export function createInvitationService(deps: {
         replayed,
       ).catch(async (error: unknown) => {
         // Reviving an expired invitation while a newer one is pending to the same address.
-        if (!isUniqueViolation(error)) throw error;
         const row = await byId(db, input.invitationId);
-        const pending = row && (await pendingTo(db, row.organizationId, row.email));
-        if (!pending) throw error;
-        return fail(new PendingInvitationExistsError(pending.id));
+        if (!row) throw error;
+        return pendingConflict(error, row.organizationId, row.email);
       });
     },
 

@@ -44,20 +44,22 @@ function feed<R>(): Feed<R> & { push(item: R): void; fail(error: unknown): void;
   return state;
 }
 
-export function subscribeWs<R, V>(
-  baseUrl: string,
-  token: string | undefined,
-  document: TypedDocumentNode<R, V>,
-  variables: V,
-): Feed<R> {
+/** What graphql-ws and graphql-sse clients have in common. */
+interface Client {
+  subscribe(
+    request: { query: string; variables: Record<string, unknown> },
+    sink: {
+      next(message: { data?: unknown; errors?: unknown }): void;
+      error(error: unknown): void;
+      complete(): void;
+    },
+  ): () => void;
+  dispose(): unknown;
+}
+
+function follow<R, V>(client: Client, document: TypedDocumentNode<R, V>, variables: V): Feed<R> {
   const out = feed<R>();
-  const client = createWsClient({
-    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    retryAttempts: 0,
-  });
-  const stop = client.subscribe<R>(
+  const stop = client.subscribe(
     { query: print(document), variables: variables as Record<string, unknown> },
     {
       next: (message) => (message.errors ? out.fail(message.errors) : out.push(message.data as R)),
@@ -72,29 +74,31 @@ export function subscribeWs<R, V>(
   return out;
 }
 
+export function subscribeWs<R, V>(
+  baseUrl: string,
+  token: string | undefined,
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+): Feed<R> {
+  const client = createWsClient({
+    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+  });
+  return follow(client as Client, document, variables);
+}
+
 export function subscribeSse<R, V>(
   baseUrl: string,
   token: string | undefined,
   document: TypedDocumentNode<R, V>,
   variables: V,
 ): Feed<R> {
-  const out = feed<R>();
   const client = createSseClient({
     url: `${baseUrl}/graphql`,
     headers: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
   });
-  const stop = client.subscribe<R>(
-    { query: print(document), variables: variables as Record<string, unknown> },
-    {
-      next: (message) => (message.errors ? out.fail(message.errors) : out.push(message.data as R)),
-      error: (error) => out.fail(error),
-      complete: () => out.complete(),
-    },
-  );
-  out.close = () => {
-    stop();
-    client.dispose();
-  };
-  return out;
+  return follow(client as Client, document, variables);
 }
