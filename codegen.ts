@@ -10,7 +10,7 @@ const config: CodegenConfig = {
     'test/generated/': {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { scalars: { DateTime: 'string' }, useTypeImports: true, enumsAsTypes: true },
+      config: { scalars: { DateTime: 'string', Date: 'string' }, useTypeImports: true, enumsAsTypes: true },
     },
   },
 };

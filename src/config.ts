@@ -37,6 +37,7 @@ export const configSchema = z.object({
     .refine((s) => s.includes('{token}'), 'must contain {token}')
     .default('http://localhost:4000/invite/{token}'),
   CUSTOM_MESSAGES_ENABLED: bool.default(true),
+  INVITATION_ANALYTICS_ENABLED: bool.default(true),
   INVITATION_EXPIRY_DAYS_DEFAULT: positiveInt.default(7),
   INVITATION_EXPIRY_DAYS_MAX: positiveInt.default(30),
   INVITATION_RATE_LIMIT_HOUR: positiveInt.default(50),

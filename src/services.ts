@@ -1,5 +1,6 @@
 // Wires the services together from their explicit dependencies; no module state.
 import { type AccountService, createAccountService } from './accounts/service.js';
+import { type AnalyticsService, createAnalyticsService } from './analytics/service.js';
 import type { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -12,6 +13,7 @@ import { createRateLimiter } from './lib/rateLimiter.js';
 
 export interface Services {
   accounts: AccountService;
+  analytics: AnalyticsService;
   invitations: InvitationService;
   live: LiveService;
   tokens: TokenService;
@@ -30,6 +32,7 @@ export function createServices(deps: {
   return {
     tokens: deps.tokens,
     accounts,
+    analytics: createAnalyticsService(deps),
     invitations: createInvitationService({ ...deps, accounts }),
     live: createLiveService(deps),
   };

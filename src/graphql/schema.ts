@@ -1,6 +1,7 @@
 // Imports every type file, then builds the schema.
 import { builder } from './builder.js';
 import './types/DateTime.js';
+import './types/Date.js';
 import './types/UserError.js';
 import './types/Role.js';
 import './types/User.js';
@@ -29,6 +30,8 @@ import './types/acceptInvitation.js';
 import './types/declineInvitation.js';
 import './types/invitationStatusChanged.js';
 import './types/invitationEvents.js';
+import './types/InvitationStats.js';
+import './types/invitationAnalytics.js';
 
 builder.queryType({});
 builder.mutationType({});

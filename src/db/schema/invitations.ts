@@ -77,6 +77,10 @@ export const invitations = pgTable(
     index('invitations_org_created_idx').on(t.organizationId, t.createdAt, t.id),
     index('invitations_email_idx').on(sql`lower(${t.email})`),
     index('invitations_message_id_idx').on(t.messageId),
+    // Pending invitations by expiry: the sweeper, and analytics' "expiring soon" and "expired, not yet swept".
+    index('invitations_pending_expiry_idx')
+      .on(t.organizationId, t.expiresAt, t.createdAt)
+      .where(sql`${t.status} = 'PENDING'`),
   ],
 );
 

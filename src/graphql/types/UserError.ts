@@ -1,6 +1,7 @@
 // Expected failures as schema types: every one implements UserError { code, message }.
 import { PothosValidationError } from '@pothos/core';
 import { InputValidationError, type StandardSchemaV1 } from '@pothos/plugin-validation';
+import { FeatureDisabledError, InvalidRangeError, UnknownTimeZoneError } from '../../analytics/errors.js';
 import {
   AccountExistsError,
   AlreadyMemberError,
@@ -80,6 +81,9 @@ const plainErrors: [abstract new (...args: never[]) => DomainError, string, stri
   [EmailMismatchError, 'EmailMismatchError', 'The invitation was sent to another email than the viewer’s'],
   [AccountExistsError, 'AccountExistsError', 'The invited email has an account: sign in to accept'],
   [IdempotencyConflictError, 'IdempotencyConflictError', 'The idempotency key was used with another request'],
+  [FeatureDisabledError, 'FeatureDisabledError', 'The feature is switched off on this server'],
+  [InvalidRangeError, 'InvalidRangeError', 'The range is reversed, too long or malformed'],
+  [UnknownTimeZoneError, 'UnknownTimeZoneError', 'The time zone is not an IANA name this server knows'],
 ];
 for (const [cls, name, description] of plainErrors) {
   // Each class becomes an object type carrying only the UserError fields.
