@@ -20,6 +20,7 @@ import type { Database, Db } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { relations } from '../src/db/relations.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
+import { type AnalyticsFigures, benchAnalytics } from './analytics.js';
 import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -29,7 +30,9 @@ const DURATION_MS = quick ? 2_000 : 10_000;
 const WARMUP_MS = quick ? 500 : 2_000;
 const SEED_INVITATIONS = 1_000;
 const COUNT_SAMPLES = 10;
-const TARGETS = { sendRatio: 0.6, sendP99Ms: 25, listRatio: 0.5 };
+const TARGETS = { sendRatio: 0.6, sendP99Ms: 25, listRatio: 0.5, analyticsP95Ms: 20 };
+const ANALYTICS_SIZES = quick ? [10_000] : [10_000, 100_000, 1_000_000];
+const ANALYTICS_SAMPLES = quick ? 30 : 200;
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, '..');
@@ -201,6 +204,14 @@ async function statementCounter(checkSql: postgres.Sql) {
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const pct = (n: number) => `${fmt(n * 100)}%`;
 
+/** Columns aligned: the first to the left, the others to the right. */
+function printRows(rows: string[][]) {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  for (const r of rows) {
+    console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '));
+  }
+}
+
 function printTable(send: { api: Side; raw: Side; ratio: number }, list: { api: Side; raw: Side; ratio: number }) {
   const rows: string[][] = [['', 'API', 'floor', 'API/floor']];
   for (const [name, s] of [
@@ -218,10 +229,27 @@ function printTable(send: { api: Side; raw: Side; ratio: number }, list: { api: 
       rows.push([`${name} rows created == ok`, s.api.rowsOk ? 'yes' : 'NO', s.raw.rowsOk ? 'yes' : 'NO', '']);
     }
   }
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  for (const r of rows) {
-    console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '));
+  printRows(rows);
+}
+
+function printAnalytics(figures: AnalyticsFigures[]) {
+  const rows: string[][] = [['analytics, one client', 'API p50', 'API p95', 'floor p50', 'floor p95', 'seed (s)']];
+  for (const f of figures) {
+    for (const kind of ['stats', 'series'] as const) {
+      const { api, floor } = f[kind];
+      rows.push([
+        `${kind === 'stats' ? 'stats, 90 days' : 'series, 90 days daily'} at ${f.invitations} (ms)`,
+        fmt(api.p50Ms, 2),
+        fmt(api.p95Ms, 2),
+        fmt(floor.p50Ms, 2),
+        fmt(floor.p95Ms, 2),
+        kind === 'stats' ? fmt(f.seedSeconds) : '',
+      ]);
+    }
   }
+  console.log('');
+  printRows(rows);
+  console.log('floor: the same analytics service call in process (SQL over the rollups, no HTTP or GraphQL)');
 }
 
 async function main(): Promise<number> {
@@ -268,7 +296,7 @@ async function main(): Promise<number> {
     // hence a few at a time.
     const runTag = randomBytes(3).toString('hex');
     const owners = await pool(
-      Array.from({ length: CONCURRENCY + 1 }, (_, i) => i),
+      Array.from({ length: CONCURRENCY + 1 + ANALYTICS_SIZES.length }, (_, i) => i),
       4,
       async (i): Promise<Owner> => {
         const data = await graphql<{
@@ -290,8 +318,9 @@ async function main(): Promise<number> {
         };
       },
     );
+    const analyticsOwners = owners.splice(CONCURRENCY + 1);
     const listOwner = owners.pop() as Owner;
-    log(`signed up ${owners.length + 1} owners`);
+    log(`signed up ${owners.length + 1 + analyticsOwners.length} owners`);
 
     // 1,000 invitations for the list, straight in SQL: only the read path is measured.
     await checkSql`
@@ -378,6 +407,17 @@ async function main(): Promise<number> {
     await runLoad(CONCURRENCY, WARMUP_MS, listApi);
     const listApiLoad = await runLoad(CONCURRENCY, DURATION_MS, listApi);
     log(`list API: ${fmt(listApiLoad.throughput)} req/s`);
+
+    const analytics = await benchAnalytics({
+      db: countingDb.db,
+      analytics: countingApp.services.analytics,
+      agent,
+      graphqlUrl,
+      owners: analyticsOwners,
+      sizes: ANALYTICS_SIZES,
+      samples: ANALYTICS_SAMPLES,
+      log,
+    });
     await stopServer(api.child);
 
     const floor = await startServer('floor', env);
@@ -417,6 +457,7 @@ async function main(): Promise<number> {
       raw: { ...listRawLoad, sqlPerRequest: statements.listRaw.perRequest },
       ratio: listApiLoad.throughput / listRawLoad.throughput,
     };
+    const largest = analytics.at(-1) as AnalyticsFigures;
     const targets = [
       {
         name: `send throughput >= ${pct(TARGETS.sendRatio)} of floor`,
@@ -438,6 +479,11 @@ async function main(): Promise<number> {
         actual: `${send.api.rowsOk && send.raw.rowsOk ? 'yes' : 'no'}`,
         met: send.api.rowsOk && send.raw.rowsOk,
       },
+      ...(['stats', 'series'] as const).map((kind) => ({
+        name: `${kind} p95 <= ${TARGETS.analyticsP95Ms} ms at ${largest.invitations} invitations${quick ? ' (the target is at 1,000,000)' : ''}`,
+        actual: `${fmt(largest[kind].api.p95Ms, 2)} ms`,
+        met: largest[kind].api.p95Ms <= TARGETS.analyticsP95Ms,
+      })),
       {
         name: 'list zero errors',
         actual: `${list.api.errors + list.raw.errors} errors`,
@@ -450,6 +496,7 @@ async function main(): Promise<number> {
         `(after ${WARMUP_MS / 1000} s warm-up), pool ${POOL_SIZE}; ${os.cpus().length} CPUs, Node ${process.version}\n`,
     );
     printTable(send, list);
+    printAnalytics(analytics);
     console.log(`\nSQL statements counted by ${counter.method}`);
     console.log('\nTargets');
     for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.actual}`);
@@ -485,6 +532,7 @@ async function main(): Promise<number> {
       statementCounting: { method: counter.method, samples: COUNT_SAMPLES, statements },
       send,
       list,
+      analytics,
       targets,
     };
     writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

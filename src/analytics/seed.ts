@@ -1,0 +1,102 @@
+// Realistic invitation histories for demos and benchmarks, written set-based (one INSERT per table):
+// creation spread over the past year, deliveries, bounces, opens, clicks, accepts, declines,
+// cancels, resends and expiries, each with its timeline events. The rollup triggers count them as
+// they land, exactly as for invitations sent through the API. No audit rows: nobody did this.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+
+export interface HistoryOptions {
+  organizationId: string;
+  /** Who sent them, spread evenly; at least one. */
+  inviterIds: string[];
+  count: number;
+  /** Histories end here; creation times fall in the year before. */
+  now: Date;
+  days?: number;
+}
+
+const CHUNK = 25_000;
+/** Chunks in flight at once: the inserts run side by side, the rollup triggers one after another. */
+const PARALLEL = 2;
+
+/** Adds `count` invitations with their events to the organisation. */
+export async function seedInvitationHistory(db: Db, options: HistoryOptions): Promise<void> {
+  const batch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const starts = Array.from({ length: Math.ceil(options.count / CHUNK) }, (_, i) => i * CHUNK + 1);
+  const work = async () => {
+    for (let first = starts.shift(); first !== undefined; first = starts.shift()) {
+      await seedChunk(db, options, batch, first, Math.min(options.count, first + CHUNK - 1));
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, work));
+}
+
+async function seedChunk(db: Db, options: HistoryOptions, batch: string, first: number, last: number) {
+  const { organizationId, inviterIds, now } = options;
+  const days = options.days ?? 365;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    // One draw per decision, so the shares below are what the history holds; then the timeline
+    // each invitation's final state implies, in order.
+    await tx.execute(sql`
+      with i as (insert into invitations (organization_id, email, role, message, token_selector, token_verifier_hash,
+        status, delivery_status, attempts, last_sent_at, expires_at, invited_by_id, responded_at,
+        opened_at, clicked_at, message_id, created_at, updated_at)
+      select ${organizationId}::uuid, 'demo-' || ${batch} || '-' || g || '@example.test',
+        case when r.role < 0.12 then 'ADMIN' else 'MEMBER' end::member_role,
+        case when r.message < 0.3 then 'Join us!' end,
+        'demo' || ${batch} || g, md5(${batch} || g),
+        case
+          when accepted then 'ACCEPTED'
+          when r.answer < 0.05 then 'DECLINED'
+          when r.answer < 0.09 then 'CANCELLED'
+          when created_at + interval '7 days' <= ${now}::timestamptz then 'EXPIRED'
+          else 'PENDING'
+        end::invitation_status,
+        d.delivery::delivery_status,
+        case when r.resend < 0.1 then 2 else 1 end,
+        created_at, created_at + interval '7 days',
+        (string_to_array(${inviterIds.join(',')}, ',')::uuid[])[1 + (g % ${inviterIds.length})],
+        case
+          when accepted then least(${now}::timestamptz, created_at + accept_after)
+          when r.answer < 0.09 then least(${now}::timestamptz, created_at + interval '1 day' * r.when)
+        end,
+        case when opened then least(${now}::timestamptz, created_at + interval '2 hours' * r.when) end,
+        case when clicked then least(${now}::timestamptz, created_at + interval '3 hours' * r.when) end,
+        '<demo-' || ${batch} || '-' || g || '@invitation-api>', created_at, created_at
+      from generate_series(${first}::int, ${last}::int) g
+      cross join lateral (select random() as role, random() as message, random() as outcome,
+        random() as open, random() as click, random() as accept, random() as answer, random() as resend,
+        random() as "when", random() as created) r
+      cross join lateral (select ${now}::timestamptz - interval '1 day' * ${days} * r.created as created_at) c
+      cross join lateral (select case
+          when r.outcome < 0.02 then 'REJECTED' when r.outcome < 0.05 then 'BOUNCED'
+          when r.outcome < 0.06 then 'FAILED' when r.outcome < 0.86 then 'DELIVERED' else 'SENT' end as delivery) d
+      cross join lateral (select d.delivery in ('DELIVERED', 'SENT') and r.open < 0.6 as opened) o
+      cross join lateral (select o.opened and r.click < 0.6 as clicked) k
+      -- Accept times from minutes to days, skewed short, never past the history's end.
+      cross join lateral (select k.clicked and r.accept < 0.75
+          and c.created_at + interval '1 second' * exp(4 + r."when" * 9) <= ${now}::timestamptz as accepted,
+        interval '1 second' * exp(4 + r."when" * 9) as accept_after) a
+      returning *)
+      insert into invitation_events (invitation_id, organization_id, type, data, created_at)
+      select i.id, i.organization_id, e.type::invitation_event_type, e.data, e.at
+      from invitations i
+      cross join lateral (values
+        ('CREATED', '{}'::jsonb, i.created_at),
+        ('DELIVERY_STATUS_CHANGED', jsonb_build_object('from', 'SENDING', 'to', case
+            when i.delivery_status in ('REJECTED', 'FAILED') then i.delivery_status::text else 'SENT' end),
+          i.created_at + interval '2 seconds'),
+        ('DELIVERY_STATUS_CHANGED', jsonb_build_object('from', 'SENT', 'to', i.delivery_status::text),
+          case when i.delivery_status in ('DELIVERED', 'BOUNCED') then i.created_at + interval '10 seconds' end),
+        ('RESENT', jsonb_build_object('attempt', 2), case when i.attempts > 1 then i.created_at + interval '1 minute' end),
+        ('OPENED', '{}'::jsonb, i.opened_at),
+        ('CLICKED', '{}'::jsonb, i.clicked_at),
+        (i.status::text, '{}'::jsonb, case
+          when i.status in ('ACCEPTED', 'DECLINED', 'CANCELLED') then i.responded_at
+          when i.status = 'EXPIRED' then i.expires_at end)
+      ) e(type, data, at)
+      where e.at is not null
+    `);
+  });
+}
