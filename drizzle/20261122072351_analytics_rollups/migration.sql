@@ -71,73 +71,94 @@ LANGUAGE sql AS $$
   SELECT pg_advisory_xact_lock(727002, hashtext(organization_id))
 $$;
 --> statement-breakpoint
-CREATE FUNCTION invitation_cohorts_maintain() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  changes text := CASE TG_OP
-    WHEN 'INSERT' THEN 'SELECT n.*, 1 AS sign FROM new_rows n'
-    -- Only rows whose facts may differ; the old facts leave, the new ones arrive.
-    ELSE 'WITH changed AS (
-            SELECT id FROM old_rows o JOIN new_rows n USING (id)
-            WHERE (o.status, o.delivery_status, o.responded_at, o.opened_at, o.clicked_at, o.attempts,
-                   o.message, o.invited_by_id, o.role, o.created_at)
-              IS DISTINCT FROM (n.status, n.delivery_status, n.responded_at, n.opened_at, n.clicked_at,
-                   n.attempts, n.message, n.invited_by_id, n.role, n.created_at))
-          SELECT o.*, -1 AS sign FROM old_rows o WHERE o.id IN (SELECT id FROM changed)
-          UNION ALL
-          SELECT n.*, 1 AS sign FROM new_rows n WHERE n.id IN (SELECT id FROM changed)'
-  END;
+-- One invitation entering (+1) or leaving (-1) its cohort, with what its facts are made of.
+CREATE TYPE invitation_change AS (
+  sign int, organization_id uuid, created_at timestamptz, invited_by_id uuid, role member_role,
+  status invitation_status, delivery_status delivery_status, responded_at timestamptz,
+  opened_at timestamptz, clicked_at timestamptz, attempts int, message text
+);
+--> statement-breakpoint
+-- Adds the facts of the changes to the cohort rollups. Static SQL in PL/pgSQL: planned once per
+-- connection, not per statement.
+CREATE FUNCTION invitation_cohorts_apply(changes invitation_change[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  EXECUTE format(
-    'SELECT count(invitation_rollups_lock(o)) FROM (SELECT DISTINCT organization_id::text AS o FROM (%s) c ORDER BY 1) s',
-    changes);
-  EXECUTE format($sql$
-    WITH facts AS (
-      SELECT c.organization_id, (c.created_at AT TIME ZONE 'UTC')::date AS day,
-        coalesce(c.invited_by_id, '00000000-0000-0000-0000-000000000000') AS inviter_id, c.role, c.sign, f.*
-      FROM (%s) c
-      CROSS JOIN LATERAL invitation_facts(c.status, c.delivery_status, c.created_at, c.responded_at,
-        c.opened_at, c.clicked_at, c.attempts, c.message) f
-    ),
-    cohorts AS (
-      INSERT INTO invitation_cohorts AS t (organization_id, day, inviter_id, role, invited, pending,
-        accepted, declined, cancelled, expired, validating, sending, sent, delivered, bounced, failed,
-        rejected, reached_sent, reached_delivered, reached_opened, reached_clicked, resent, custom_message)
-      SELECT organization_id, day, inviter_id, role, sum(sign * invited), sum(sign * pending),
-        sum(sign * accepted), sum(sign * declined), sum(sign * cancelled), sum(sign * expired),
-        sum(sign * validating), sum(sign * sending), sum(sign * sent), sum(sign * delivered),
-        sum(sign * bounced), sum(sign * failed), sum(sign * rejected), sum(sign * reached_sent),
-        sum(sign * reached_delivered), sum(sign * reached_opened), sum(sign * reached_clicked),
-        sum(sign * resent), sum(sign * custom_message)
-      FROM facts GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-      ON CONFLICT (organization_id, day, inviter_id, role) DO UPDATE SET
-        invited = t.invited + excluded.invited, pending = t.pending + excluded.pending,
-        accepted = t.accepted + excluded.accepted, declined = t.declined + excluded.declined,
-        cancelled = t.cancelled + excluded.cancelled, expired = t.expired + excluded.expired,
-        validating = t.validating + excluded.validating, sending = t.sending + excluded.sending,
-        sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered,
-        bounced = t.bounced + excluded.bounced, failed = t.failed + excluded.failed,
-        rejected = t.rejected + excluded.rejected, reached_sent = t.reached_sent + excluded.reached_sent,
-        reached_delivered = t.reached_delivered + excluded.reached_delivered,
-        reached_opened = t.reached_opened + excluded.reached_opened,
-        reached_clicked = t.reached_clicked + excluded.reached_clicked,
-        resent = t.resent + excluded.resent, custom_message = t.custom_message + excluded.custom_message
-    )
-    INSERT INTO invitation_accept_times AS t (organization_id, day, bucket, accepted)
-    SELECT organization_id, day, accept_bucket, sum(sign)
-    FROM facts WHERE accept_bucket IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (organization_id, day, bucket) DO UPDATE SET accepted = t.accepted + excluded.accepted
-  $sql$, changes);
+  IF cardinality(changes) = 0 THEN RETURN; END IF;
+  PERFORM invitation_rollups_lock(o)
+    FROM (SELECT DISTINCT c.organization_id::text AS o FROM unnest(changes) c ORDER BY 1) s;
+  WITH facts AS (
+    SELECT c.organization_id, (c.created_at AT TIME ZONE 'UTC')::date AS day,
+      coalesce(c.invited_by_id, '00000000-0000-0000-0000-000000000000') AS inviter_id, c.role, c.sign, f.*
+    FROM unnest(changes) c
+    CROSS JOIN LATERAL invitation_facts(c.status, c.delivery_status, c.created_at, c.responded_at,
+      c.opened_at, c.clicked_at, c.attempts, c.message) f
+  ),
+  cohorts AS (
+    INSERT INTO invitation_cohorts AS t (organization_id, day, inviter_id, role, invited, pending,
+      accepted, declined, cancelled, expired, validating, sending, sent, delivered, bounced, failed,
+      rejected, reached_sent, reached_delivered, reached_opened, reached_clicked, resent, custom_message)
+    SELECT organization_id, day, inviter_id, role, sum(sign * invited), sum(sign * pending),
+      sum(sign * accepted), sum(sign * declined), sum(sign * cancelled), sum(sign * expired),
+      sum(sign * validating), sum(sign * sending), sum(sign * sent), sum(sign * delivered),
+      sum(sign * bounced), sum(sign * failed), sum(sign * rejected), sum(sign * reached_sent),
+      sum(sign * reached_delivered), sum(sign * reached_opened), sum(sign * reached_clicked),
+      sum(sign * resent), sum(sign * custom_message)
+    FROM facts GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (organization_id, day, inviter_id, role) DO UPDATE SET
+      invited = t.invited + excluded.invited, pending = t.pending + excluded.pending,
+      accepted = t.accepted + excluded.accepted, declined = t.declined + excluded.declined,
+      cancelled = t.cancelled + excluded.cancelled, expired = t.expired + excluded.expired,
+      validating = t.validating + excluded.validating, sending = t.sending + excluded.sending,
+      sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered,
+      bounced = t.bounced + excluded.bounced, failed = t.failed + excluded.failed,
+      rejected = t.rejected + excluded.rejected, reached_sent = t.reached_sent + excluded.reached_sent,
+      reached_delivered = t.reached_delivered + excluded.reached_delivered,
+      reached_opened = t.reached_opened + excluded.reached_opened,
+      reached_clicked = t.reached_clicked + excluded.reached_clicked,
+      resent = t.resent + excluded.resent, custom_message = t.custom_message + excluded.custom_message
+  )
+  INSERT INTO invitation_accept_times AS t (organization_id, day, bucket, accepted)
+  SELECT organization_id, day, accept_bucket, sum(sign)
+  FROM facts WHERE accept_bucket IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (organization_id, day, bucket) DO UPDATE SET accepted = t.accepted + excluded.accepted;
+END;
+$$;
+--> statement-breakpoint
+CREATE FUNCTION invitation_cohorts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM invitation_cohorts_apply(array(
+    SELECT row(1, n.organization_id, n.created_at, n.invited_by_id, n.role, n.status, n.delivery_status,
+      n.responded_at, n.opened_at, n.clicked_at, n.attempts, n.message)::invitation_change
+    FROM new_rows n));
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+-- Only rows whose facts may differ: the old facts leave, the new ones arrive.
+CREATE FUNCTION invitation_cohorts_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM invitation_cohorts_apply(array(
+    SELECT c FROM old_rows o JOIN new_rows n USING (id)
+    CROSS JOIN LATERAL (VALUES
+      (row(-1, o.organization_id, o.created_at, o.invited_by_id, o.role, o.status, o.delivery_status,
+        o.responded_at, o.opened_at, o.clicked_at, o.attempts, o.message)::invitation_change),
+      (row(1, n.organization_id, n.created_at, n.invited_by_id, n.role, n.status, n.delivery_status,
+        n.responded_at, n.opened_at, n.clicked_at, n.attempts, n.message)::invitation_change)
+    ) v(c)
+    WHERE (o.organization_id, o.created_at, o.invited_by_id, o.role, o.status, o.delivery_status,
+        o.responded_at, o.opened_at, o.clicked_at, o.attempts, o.message)
+      IS DISTINCT FROM (n.organization_id, n.created_at, n.invited_by_id, n.role, n.status,
+        n.delivery_status, n.responded_at, n.opened_at, n.clicked_at, n.attempts, n.message)));
   RETURN NULL;
 END;
 $$;
 --> statement-breakpoint
 CREATE TRIGGER invitation_cohorts_insert AFTER INSERT ON invitations
   REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION invitation_cohorts_maintain();
+  FOR EACH STATEMENT EXECUTE FUNCTION invitation_cohorts_inserted();
 --> statement-breakpoint
 CREATE TRIGGER invitation_cohorts_update AFTER UPDATE ON invitations
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION invitation_cohorts_maintain();
+  FOR EACH STATEMENT EXECUTE FUNCTION invitation_cohorts_updated();
 --> statement-breakpoint
 CREATE FUNCTION invitation_activity_maintain() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
