@@ -453,7 +453,11 @@ describe('npm run worker, a worker in its own process', () => {
         30_000,
       );
       expect(plain(mails[0]?.raw)).toContain(sent.token);
-      const done = await t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token });
+      // The mail reaches the peer a moment before the worker commits SENT.
+      const done = await eventually(
+        () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
+        (r) => r.data?.invitation?.deliveryStatus !== 'SENDING',
+      );
       expect(done.data?.invitation?.deliveryStatus).toBe('SENT');
     } finally {
       child.kill('SIGTERM');
