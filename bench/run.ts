@@ -21,6 +21,7 @@ import { migrateDatabase } from '../src/db/migrate.js';
 import { relations } from '../src/db/relations.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { type AnalyticsFigures, benchAnalytics } from './analytics.js';
+import { benchDelivery, type DeliveryFigures } from './delivery.js';
 import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -30,9 +31,10 @@ const DURATION_MS = quick ? 2_000 : 10_000;
 const WARMUP_MS = quick ? 500 : 2_000;
 const SEED_INVITATIONS = 1_000;
 const COUNT_SAMPLES = 10;
-const TARGETS = { sendRatio: 0.6, sendP99Ms: 25, listRatio: 0.5, analyticsP95Ms: 20 };
+const TARGETS = { sendRatio: 0.6, sendP99Ms: 25, listRatio: 0.5, analyticsP95Ms: 20, emailsPerSecond: 500 };
 const ANALYTICS_SIZES = quick ? [10_000] : [10_000, 100_000, 1_000_000];
 const ANALYTICS_SAMPLES = quick ? 30 : 200;
+const DELIVERY_EMAILS = quick ? 200 : 2_000;
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, '..');
@@ -252,6 +254,20 @@ function printAnalytics(figures: AnalyticsFigures[]) {
   console.log('floor: the same analytics service call in process (SQL over the rollups, no HTTP or GraphQL)');
 }
 
+function printDelivery(d: DeliveryFigures) {
+  console.log('');
+  printRows([
+    [`delivery, ${d.emails} emails, ${d.workers} worker passes`, 'outbox', 'floor', 'outbox/floor'],
+    [
+      'emails/s',
+      fmt(d.api.emailsPerSecond),
+      fmt(d.floor.emailsPerSecond),
+      pct(d.api.emailsPerSecond / d.floor.emailsPerSecond),
+    ],
+  ]);
+  console.log('floor: the same SMTP mailer sending composed emails straight to the same local peer');
+}
+
 async function main(): Promise<number> {
   const name = `invitation_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = new URL(adminUrl);
@@ -296,7 +312,7 @@ async function main(): Promise<number> {
     // hence a few at a time.
     const runTag = randomBytes(3).toString('hex');
     const owners = await pool(
-      Array.from({ length: CONCURRENCY + 1 + ANALYTICS_SIZES.length }, (_, i) => i),
+      Array.from({ length: CONCURRENCY + 2 + ANALYTICS_SIZES.length }, (_, i) => i),
       4,
       async (i): Promise<Owner> => {
         const data = await graphql<{
@@ -318,7 +334,8 @@ async function main(): Promise<number> {
         };
       },
     );
-    const analyticsOwners = owners.splice(CONCURRENCY + 1);
+    const analyticsOwners = owners.splice(CONCURRENCY + 2);
+    const deliveryOwner = owners.pop() as Owner;
     const listOwner = owners.pop() as Owner;
     log(`signed up ${owners.length + 1 + analyticsOwners.length} owners`);
 
@@ -434,6 +451,15 @@ async function main(): Promise<number> {
     log(`list floor: ${fmt(listRawLoad.throughput)} req/s`);
     await stopServer(floor.child);
 
+    const delivery = await benchDelivery({
+      database: countingDb,
+      env,
+      owner: deliveryOwner,
+      emails: DELIVERY_EMAILS,
+      log,
+    });
+    log(`delivery: ${fmt(delivery.api.emailsPerSecond)} emails/s`);
+
     // --- report ---
     const rowsOk = (rows: Record<string, number>, load: LoadResult) =>
       Object.values(rows).every((n) => n === load.ok) && load.errors === 0;
@@ -485,6 +511,11 @@ async function main(): Promise<number> {
         met: largest[kind].api.p95Ms <= TARGETS.analyticsP95Ms,
       })),
       {
+        name: `delivery >= ${TARGETS.emailsPerSecond} emails/s`,
+        actual: `${fmt(delivery.api.emailsPerSecond)} emails/s`,
+        met: delivery.api.emailsPerSecond >= TARGETS.emailsPerSecond,
+      },
+      {
         name: 'list zero errors',
         actual: `${list.api.errors + list.raw.errors} errors`,
         met: list.api.errors + list.raw.errors === 0,
@@ -497,6 +528,7 @@ async function main(): Promise<number> {
     );
     printTable(send, list);
     printAnalytics(analytics);
+    printDelivery(delivery);
     console.log(`\nSQL statements counted by ${counter.method}`);
     console.log('\nTargets');
     for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.actual}`);
@@ -533,6 +565,7 @@ async function main(): Promise<number> {
       send,
       list,
       analytics,
+      delivery,
       targets,
     };
     writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
