@@ -64,6 +64,16 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00')
 $$;
 --> statement-breakpoint
+-- The first instant at which the wall clock in `tz` reads `local`. When clocks go back and a
+-- local time happens twice, PostgreSQL alone picks the later one; a day starts at the first.
+CREATE FUNCTION local_instant(local timestamp, tz text) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce(min(x), local AT TIME ZONE tz)
+  FROM unnest(array[interval '2 hours', interval '1 hour', interval '30 minutes', interval '0']) back
+  CROSS JOIN LATERAL (SELECT (local AT TIME ZONE tz) - back AS x) c
+  WHERE c.x AT TIME ZONE tz = local
+$$;
+--> statement-breakpoint
 -- Rollup rows of an organisation are written by one transaction at a time: the audit chain's
 -- lock, taken after the statement has locked its own rows, so rollup rows never deadlock.
 CREATE FUNCTION invitation_rollups_lock(organization_id text) RETURNS void

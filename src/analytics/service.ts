@@ -333,8 +333,8 @@ export function createAnalyticsService(deps: {
               extract(epoch from b.end_at)::float8 * 1000 as to_ms, ${sums(ACTIVITY_COUNTS)}
             from (
               select p as period,
-                greatest(p, ${start}) at time zone ${input.timeZone} as start_at,
-                least(p + ${step}::interval, ${end}) at time zone ${input.timeZone} as end_at
+                local_instant(greatest(p, ${start}), ${input.timeZone}) as start_at,
+                local_instant(least(p + ${step}::interval, ${end}), ${input.timeZone}) as end_at
               from generate_series(date_trunc(${unit}, ${start}), ${end} - interval '1 day', ${step}::interval) p
             ) b
             left join invitation_activity a on a.organization_id = ${organizationId}
