@@ -34,7 +34,7 @@ const COUNT_SAMPLES = 10;
 const TARGETS = { sendRatio: 0.6, sendP99Ms: 25, listRatio: 0.5, analyticsP95Ms: 20, emailsPerSecond: 500 };
 const ANALYTICS_SIZES = quick ? [10_000] : [10_000, 100_000, 1_000_000];
 const ANALYTICS_SAMPLES = quick ? 30 : 200;
-const DELIVERY_EMAILS = quick ? 200 : 2_000;
+const DELIVERY_EMAILS = quick ? 200 : 1_000;
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, '..');
