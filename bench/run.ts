@@ -22,6 +22,7 @@ import { relations } from '../src/db/relations.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { type AnalyticsFigures, benchAnalytics } from './analytics.js';
 import { benchDelivery, type DeliveryFigures } from './delivery.js';
+import { benchFanout, type FanoutFigures } from './fanout.js';
 import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -31,10 +32,20 @@ const DURATION_MS = quick ? 2_000 : 10_000;
 const WARMUP_MS = quick ? 500 : 2_000;
 const SEED_INVITATIONS = 1_000;
 const COUNT_SAMPLES = 10;
-const TARGETS = { sendRatio: 0.6, sendP99Ms: 25, listRatio: 0.5, analyticsP95Ms: 20, emailsPerSecond: 500 };
+const TARGETS = {
+  sendRatio: 0.6,
+  sendP99Ms: 25,
+  listRatio: 0.5,
+  analyticsP95Ms: 20,
+  emailsPerSecond: 500,
+  fanoutP95Ms: 250,
+  fanoutKbPerConnection: 50,
+};
 const ANALYTICS_SIZES = quick ? [10_000] : [10_000, 100_000, 1_000_000];
 const ANALYTICS_SAMPLES = quick ? 30 : 200;
 const DELIVERY_EMAILS = quick ? 200 : 1_000;
+const FANOUT_SIZES = quick ? [200] : [1_000, 5_000, 10_000];
+const FANOUT_EVENTS = quick ? 3 : 5;
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, '..');
@@ -268,6 +279,22 @@ function printDelivery(d: DeliveryFigures) {
   console.log('floor: the same SMTP mailer sending composed emails straight to the same local peer');
 }
 
+function printFanout(figures: FanoutFigures[]) {
+  console.log('');
+  printRows([
+    ['fan-out, graphql-ws, one organisation', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'missed', 'KB/conn'],
+    ...figures.map((f) => [
+      `${f.subscribers} subscribers, ${f.events} events`,
+      fmt(f.p50Ms, 0),
+      fmt(f.p95Ms, 0),
+      fmt(f.maxMs, 0),
+      String(f.missed),
+      fmt(f.memoryPerConnectionKb),
+    ]),
+  ]);
+  console.log('latency: from the event’s recorded time to its arrival at each subscriber');
+}
+
 async function main(): Promise<number> {
   const name = `invitation_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = new URL(adminUrl);
@@ -312,7 +339,7 @@ async function main(): Promise<number> {
     // hence a few at a time.
     const runTag = randomBytes(3).toString('hex');
     const owners = await pool(
-      Array.from({ length: CONCURRENCY + 2 + ANALYTICS_SIZES.length }, (_, i) => i),
+      Array.from({ length: CONCURRENCY + 3 + ANALYTICS_SIZES.length }, (_, i) => i),
       4,
       async (i): Promise<Owner> => {
         const data = await graphql<{
@@ -334,7 +361,8 @@ async function main(): Promise<number> {
         };
       },
     );
-    const analyticsOwners = owners.splice(CONCURRENCY + 2);
+    const analyticsOwners = owners.splice(CONCURRENCY + 3);
+    const fanoutOwner = owners.pop() as Owner;
     const deliveryOwner = owners.pop() as Owner;
     const listOwner = owners.pop() as Owner;
     log(`signed up ${owners.length + 1 + analyticsOwners.length} owners`);
@@ -435,6 +463,16 @@ async function main(): Promise<number> {
       samples: ANALYTICS_SAMPLES,
       log,
     });
+    const fanout = await benchFanout({
+      server: api.child,
+      wsUrl: graphqlUrl.replace(/^http/, 'ws'),
+      graphqlUrl,
+      agent,
+      owner: fanoutOwner,
+      sizes: FANOUT_SIZES,
+      events: FANOUT_EVENTS,
+      log,
+    });
     await stopServer(api.child);
 
     const floor = await startServer('floor', env);
@@ -515,6 +553,22 @@ async function main(): Promise<number> {
         actual: `${fmt(delivery.api.emailsPerSecond)} emails/s`,
         met: delivery.api.emailsPerSecond >= TARGETS.emailsPerSecond,
       },
+      ...(() => {
+        const most = fanout.at(-1) as FanoutFigures;
+        const at = `${most.subscribers} subscribers${quick ? ' (the target is at 10,000)' : ''}`;
+        return [
+          {
+            name: `fan-out p95 <= ${TARGETS.fanoutP95Ms} ms at ${at}`,
+            actual: `${fmt(most.p95Ms, 0)} ms, ${most.missed} events missed`,
+            met: most.p95Ms <= TARGETS.fanoutP95Ms && most.missed === 0,
+          },
+          {
+            name: `memory <= ${TARGETS.fanoutKbPerConnection} KB per connection at ${at}`,
+            actual: `${fmt(most.memoryPerConnectionKb)} KB`,
+            met: most.memoryPerConnectionKb <= TARGETS.fanoutKbPerConnection,
+          },
+        ];
+      })(),
       {
         name: 'list zero errors',
         actual: `${list.api.errors + list.raw.errors} errors`,
@@ -529,6 +583,7 @@ async function main(): Promise<number> {
     printTable(send, list);
     printAnalytics(analytics);
     printDelivery(delivery);
+    printFanout(fanout);
     console.log(`\nSQL statements counted by ${counter.method}`);
     console.log('\nTargets');
     for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.actual}`);
@@ -566,6 +621,7 @@ async function main(): Promise<number> {
       list,
       analytics,
       delivery,
+      fanout,
       targets,
     };
     writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,7 +1,8 @@
 // A server process for the benchmark, so the load generator in bench/run.ts does not share an event
 // loop with the server it measures. `api`: the real app from buildApp, configured by the
 // environment the runner passes. `floor`: a bare node:http server answering the list floor as JSON.
-// Tells its parent { port } over IPC once listening; stops on a 'stop' message or when the parent goes.
+// Tells its parent { port } over IPC once listening; answers 'memory' with its memory usage; stops
+// on a 'stop' message or when the parent goes.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
@@ -54,5 +55,7 @@ const shutdown = () => {
 };
 process.on('message', (message) => {
   if (message === 'stop') shutdown();
+  // The fan-out benchmark weighs connections by the server's memory.
+  if (message === 'memory') process.send?.({ memory: process.memoryUsage() });
 });
 process.on('disconnect', shutdown);

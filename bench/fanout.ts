@@ -1,0 +1,124 @@
+// Subscription fan-out: COUNT graphql-ws clients in a process of their own (bench/subscribers.ts)
+// follow one organisation's invitationEvents; each measured event is an invitation sent over HTTP,
+// and its latency per client runs from the event's recorded time to its arrival. Memory per
+// connection is the API server's resident memory with the clients connected, less without, over
+// COUNT.
+import { type ChildProcess, spawn } from 'node:child_process';
+import type http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { graphql as graphqlRequest, percentile } from './lib.js';
+
+export interface FanoutFigures {
+  subscribers: number;
+  events: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** Events that did not reach every subscriber within the timeout. */
+  missed: number;
+  memoryPerConnectionKb: number;
+}
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+
+const SEND = `mutation FanoutSend($input: SendInvitationInput!) {
+  sendInvitation(input: $input) { __typename ... on SendInvitationPayload { invitation { id } } }
+}`;
+
+/** Resolves with the next IPC message of `child` that has `key`. */
+function reply<T>(child: ChildProcess, key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Record<string, unknown>) => {
+      if (!(key in message)) return;
+      child.off('message', onMessage);
+      resolve(message[key] as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`child exited with code ${code}`)));
+  });
+}
+
+export async function benchFanout(options: {
+  server: ChildProcess;
+  wsUrl: string;
+  graphqlUrl: string;
+  agent: http.Agent;
+  owner: { token: string; organizationGlobalId: string };
+  sizes: number[];
+  events: number;
+  log: (message: string) => void;
+}): Promise<FanoutFigures[]> {
+  const rss = async () => {
+    const answer = reply<NodeJS.MemoryUsage>(options.server, 'memory');
+    options.server.send('memory');
+    return (await answer).rss;
+  };
+  const send = async () => {
+    const data = await graphqlRequest<{ sendInvitation: { invitation: { id: string } } }>(
+      options.agent,
+      options.graphqlUrl,
+      SEND,
+      {
+        input: {
+          organizationId: options.owner.organizationGlobalId,
+          email: `fanout-${Math.random().toString(36).slice(2)}@bench.example.com`,
+          role: 'MEMBER',
+        },
+      },
+      options.owner.token,
+    );
+    return data.sendInvitation.invitation.id;
+  };
+
+  const figures: FanoutFigures[] = [];
+  for (const subscribers of options.sizes) {
+    const before = await rss();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'subscribers.ts')], {
+      env: {
+        ...process.env,
+        URL: options.wsUrl,
+        TOKEN: options.owner.token,
+        ORGANIZATION_ID: options.owner.organizationGlobalId,
+        COUNT: String(subscribers),
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    try {
+      await reply<number>(child, 'ready');
+      // One event every subscriber must see first: the subscriptions are in place after it.
+      const probe = await send();
+      const collect = (id: string) => {
+        const answer = reply<number[]>(child, 'latencies');
+        child.send({ report: id, expected: subscribers, timeoutMs: 120_000 });
+        return answer;
+      };
+      await collect(probe);
+      const after = await rss();
+      const latencies: number[] = [];
+      let missed = 0;
+      for (let i = 0; i < options.events; i++) {
+        const got = await collect(await send());
+        if (got.length < subscribers) missed++;
+        latencies.push(...got);
+      }
+      latencies.sort((a, b) => a - b);
+      figures.push({
+        subscribers,
+        events: options.events,
+        p50Ms: percentile(latencies, 50),
+        p95Ms: percentile(latencies, 95),
+        maxMs: latencies.at(-1) ?? Number.NaN,
+        missed,
+        memoryPerConnectionKb: (after - before) / subscribers / 1024,
+      });
+      options.log(
+        `fan-out to ${subscribers}: p95 ${percentile(latencies, 95).toFixed(0)} ms, ${((after - before) / subscribers / 1024).toFixed(1)} KB per connection`,
+      );
+    } finally {
+      child.disconnect();
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+  return figures;
+}
