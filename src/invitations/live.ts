@@ -1,6 +1,9 @@
 // Live views for subscriptions: an invitation's current state then each change, and an
 // organisation's stream of changes. The viewer's right to watch is checked again before every
-// event, so a member removed mid-stream stops receiving. Talks to the database and the event bus.
+// event, so a member removed mid-stream stops receiving. The checks and reads that every
+// subscriber of an event makes in the same tick are batched into one query each (never cached).
+// Talks to the database and the event bus.
+import DataLoader from 'dataloader';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { invitations, memberships } from '../db/schema/index.js';
@@ -16,22 +19,38 @@ export interface LiveUpdate {
 }
 
 export function createLiveService({ db, events, clock }: { db: Db; events: EventBus; clock: Clock }) {
-  const byId = async (id: string) => (await db.select().from(invitations).where(eq(invitations.id, id)))[0];
+  const invitationsById = new DataLoader<string, Invitation | undefined>(
+    async (ids) => {
+      const rows = await db
+        .select()
+        .from(invitations)
+        .where(inArray(invitations.id, [...new Set(ids)]));
+      return ids.map((id) => rows.find((row) => row.id === id));
+    },
+    { cache: false },
+  );
+  const byId = (id: string) => invitationsById.load(id);
 
-  /** Owners and admins watch their organisation's invitations. */
-  async function mayWatch(userId: string, organizationId: string): Promise<boolean> {
-    const [row] = await db
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.userId, userId),
-          eq(memberships.organizationId, organizationId),
-          inArray(memberships.role, ['OWNER', 'ADMIN']),
-        ),
-      );
-    return row !== undefined;
-  }
+  /** Owners and admins watch their organisation's invitations. Key: userId and organizationId. */
+  const watchers = new DataLoader<`${string} ${string}`, boolean>(
+    async (keys) => {
+      const pairs = [...new Set(keys)].map((key) => key.split(' ') as [string, string]);
+      const rows = await db
+        .select({ userId: memberships.userId, organizationId: memberships.organizationId })
+        .from(memberships)
+        .where(
+          and(
+            inArray(memberships.userId, [...new Set(pairs.map(([userId]) => userId))]),
+            inArray(memberships.organizationId, [...new Set(pairs.map(([, organizationId]) => organizationId))]),
+            inArray(memberships.role, ['OWNER', 'ADMIN']),
+          ),
+        );
+      const allowed = new Set(rows.map((row) => `${row.userId} ${row.organizationId}`));
+      return keys.map((key) => allowed.has(key));
+    },
+    { cache: false },
+  );
+  const mayWatch = (userId: string, organizationId: string) => watchers.load(`${userId} ${organizationId}`);
 
   const isFinal = (invitation: Invitation) => effectiveStatus(invitation, clock.now()) !== 'PENDING';
 
