@@ -4,7 +4,7 @@
 // subscriber of an event makes in the same tick are batched into one query each (never cached).
 // Talks to the database and the event bus.
 import DataLoader from 'dataloader';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { invitations, memberships } from '../db/schema/index.js';
 import type { EventBus, InvitationChange } from '../events/bus.js';
