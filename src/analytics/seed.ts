@@ -47,10 +47,10 @@ async function seedChunk(db: Db, options: HistoryOptions, batch: string, first: 
       with i as (insert into invitations (id, organization_id, email, role, message, token_selector, token_verifier_hash,
         status, delivery_status, attempts, last_sent_at, expires_at, invited_by_id, responded_at,
         opened_at, clicked_at, message_id, created_at, updated_at)
-      select (${invitationIds} || lpad(to_hex(g), 12, '0'))::uuid, ${organizationId}::uuid, 'demo-' || ${batch} || '-' || g || '@example.test',
+      select (${invitationIds} || lpad(to_hex(r.g), 12, '0'))::uuid, ${organizationId}::uuid, 'demo-' || ${batch} || '-' || r.g || '@example.test',
         case when r.role < 0.12 then 'ADMIN' else 'MEMBER' end::member_role,
         case when r.message < 0.3 then 'Join us!' end,
-        'demo' || ${batch} || g, md5(${batch} || g),
+        'demo' || ${batch} || r.g, md5(${batch} || r.g),
         case
           when accepted then 'ACCEPTED'
           when r.answer < 0.05 then 'DECLINED'
@@ -61,18 +61,19 @@ async function seedChunk(db: Db, options: HistoryOptions, batch: string, first: 
         d.delivery::delivery_status,
         case when r.resend < 0.1 then 2 else 1 end,
         created_at, created_at + interval '7 days',
-        (string_to_array(${inviterIds.join(',')}, ',')::uuid[])[1 + (g % ${inviterIds.length})],
+        (string_to_array(${inviterIds.join(',')}, ',')::uuid[])[1 + (r.g % ${inviterIds.length})],
         case
           when accepted then least(${now}::timestamptz, created_at + accept_after)
           when r.answer < 0.09 then least(${now}::timestamptz, created_at + interval '1 day' * r.when)
         end,
         case when opened then least(${now}::timestamptz, created_at + interval '2 hours' * r.when) end,
         case when clicked then least(${now}::timestamptz, created_at + interval '3 hours' * r.when) end,
-        '<demo-' || ${batch} || '-' || g || '@invitation-api>', created_at, created_at
-      from generate_series(${first}::int, ${last}::int) g
-      cross join lateral (select random() as role, random() as message, random() as outcome,
-        random() as open, random() as click, random() as accept, random() as answer, random() as resend,
-        random() as "when", random() as created) r
+        '<demo-' || ${batch} || '-' || r.g || '@invitation-api>', created_at, created_at
+      -- Drawn per row in the subquery: an uncorrelated lateral would be drawn once for all.
+      from (select g, random() as role, random() as message, random() as outcome, random() as open,
+          random() as click, random() as accept, random() as answer, random() as resend,
+          random() as "when", random() as created
+        from generate_series(${first}::int, ${last}::int) g) r
       cross join lateral (select ${now}::timestamptz - interval '1 day' * ${days} * r.created as created_at) c
       cross join lateral (select case
           when r.outcome < 0.02 then 'REJECTED' when r.outcome < 0.05 then 'BOUNCED'
