@@ -1,6 +1,7 @@
 // Delivery throughput: invitations queued through the service, then the outbox drained by worker
 // passes into a local SMTP peer; the floor is the same SMTP mailer sending the same number of
 // composed emails straight to the same peer, with as many in flight as there are worker passes.
+// Then send → SENT end to end, one invitation at a time, through the running worker and the bus.
 import { performance } from 'node:perf_hooks';
 import { inArray } from 'drizzle-orm';
 import { buildApp } from '../src/app.js';
@@ -10,16 +11,26 @@ import { deliveryAttempts } from '../src/db/schema/index.js';
 import { createSmtpMailer } from '../src/delivery/mailer.js';
 import { composeInvitationMail } from '../src/delivery/message.js';
 import { startSmtpSink } from '../test/helpers/smtp.js';
+import { percentile } from './lib.js';
 
 export interface DeliveryFigures {
   emails: number;
   workers: number;
   api: { seconds: number; emailsPerSecond: number };
   floor: { seconds: number; emailsPerSecond: number };
+  /** One invitation at a time, the worker running: from the send call to its SENT change on the live feed. */
+  endToEnd: Latencies & { samples: number };
 }
 
 /** Worker passes running side by side, as several worker processes would. */
 const WORKERS = 4;
+const END_TO_END_SAMPLES = 20;
+
+interface Latencies {
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
 
 export async function benchDelivery(options: {
   database: Database;
@@ -88,11 +99,37 @@ export async function benchDelivery(options: {
     );
     const floorSeconds = (performance.now() - floorStarted) / 1000;
     await mailer.close();
+
+    // Send → SENT with the worker woken by the send, as a subscriber of invitationStatusChanged sees it.
+    worker.start();
+    const endToEnd: number[] = [];
+    for (let i = 0; i < END_TO_END_SAMPLES; i++) {
+      const started = performance.now();
+      const sent = await app.services.invitations.send(
+        { organizationId: options.owner.organizationId, email: `e2e-${tag}-${i}@bench.example.com`, role: 'MEMBER' },
+        actor,
+      );
+      if (!sent.ok) throw new Error(`send failed: ${sent.error.message}`);
+      for await (const invitation of app.services.live.invitationStatus(
+        options.owner.userId,
+        sent.value.invitation.id,
+      )) {
+        if (invitation.deliveryStatus === 'SENT') break;
+      }
+      endToEnd.push(performance.now() - started);
+    }
+    endToEnd.sort((a, b) => a - b);
     return {
       emails: options.emails,
       workers: WORKERS,
       api: { seconds: apiSeconds, emailsPerSecond: options.emails / apiSeconds },
       floor: { seconds: floorSeconds, emailsPerSecond: options.emails / floorSeconds },
+      endToEnd: {
+        p50Ms: percentile(endToEnd, 50),
+        p95Ms: percentile(endToEnd, 95),
+        maxMs: endToEnd.at(-1) ?? Number.NaN,
+        samples: endToEnd.length,
+      },
     };
   } finally {
     await app.stop();

@@ -277,6 +277,10 @@ function printDelivery(d: DeliveryFigures) {
     ],
   ]);
   console.log('floor: the same SMTP mailer sending composed emails straight to the same local peer');
+  console.log(
+    `send → SENT end to end (${d.endToEnd.samples} one at a time, worker running, SMTP sink): ` +
+      `p50 ${fmt(d.endToEnd.p50Ms, 1)} ms, p95 ${fmt(d.endToEnd.p95Ms, 1)} ms, max ${fmt(d.endToEnd.maxMs, 1)} ms`,
+  );
 }
 
 function printFanout(figures: FanoutFigures[]) {
