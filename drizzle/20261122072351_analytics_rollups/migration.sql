@@ -68,10 +68,13 @@ $$;
 -- local time happens twice, PostgreSQL alone picks the later one; a day starts at the first.
 CREATE FUNCTION local_instant(local timestamp, tz text) RETURNS timestamptz
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT coalesce(min(x), local AT TIME ZONE tz)
-  FROM unnest(array[interval '2 hours', interval '1 hour', interval '30 minutes', interval '0']) back
-  CROSS JOIN LATERAL (SELECT (local AT TIME ZONE tz) - back AS x) c
-  WHERE c.x AT TIME ZONE tz = local
+  SELECT CASE
+    WHEN (t - interval '2 hours') AT TIME ZONE tz = local THEN t - interval '2 hours'
+    WHEN (t - interval '1 hour') AT TIME ZONE tz = local THEN t - interval '1 hour'
+    WHEN (t - interval '30 minutes') AT TIME ZONE tz = local THEN t - interval '30 minutes'
+    ELSE t
+  END
+  FROM (SELECT local AT TIME ZONE tz AS t) x
 $$;
 --> statement-breakpoint
 -- Rollup rows of an organisation are written by one transaction at a time: the audit chain's

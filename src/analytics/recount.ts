@@ -1,7 +1,7 @@
 // The rollups recounted from the raw rows with the same facts functions the triggers use, beside
 // the rollups as stored: the two must always be equal. Used by the tests and by `seed:demo` to
 // prove the maintained aggregates right.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { ACTIVITY_COUNTS, COHORT_COUNTS, rows } from './service.js';
 
@@ -9,6 +9,7 @@ export interface RollupSnapshot {
   cohorts: Record<string, number | string>[];
   acceptTimes: Record<string, number | string>[];
   activity: Record<string, number | string>[];
+  activityHours: Record<string, number | string>[];
 }
 
 const list = (columns: readonly string[], prefix = '') => sql.raw(columns.map((c) => `${prefix}${c}`).join(', '));
@@ -35,6 +36,11 @@ export async function storedRollups(db: Db, organizationId: string): Promise<Rol
       sql`select slot::text as slot, ${list(ACTIVITY_COUNTS)} from invitation_activity
         where organization_id = ${organizationId} and (${nonZero(ACTIVITY_COUNTS)}) order by 1`,
     ),
+    activityHours: await rows(
+      db,
+      sql`select slot::text as slot, ${list(ACTIVITY_COUNTS)} from invitation_activity_hours
+        where organization_id = ${organizationId} and (${nonZero(ACTIVITY_COUNTS)}) order by 1`,
+    ),
   };
 }
 
@@ -56,12 +62,21 @@ export async function recountedRollups(db: Db, organizationId: string): Promise<
           count(*)::int as accepted
         ${facts} and f.accept_bucket is not null group by 1, 2 order by 1, 2`,
     ),
-    activity: await rows(
+    activity: await recountActivity(db, organizationId, sql`invitation_slot(e.created_at)`),
+    activityHours: await recountActivity(
       db,
-      sql`select invitation_slot(e.created_at)::text as slot, ${sums(ACTIVITY_COUNTS, 'f.')}
-        from invitation_events e cross join lateral invitation_event_facts(e.type::text, e.data) f
-        where e.organization_id = ${organizationId} group by 1 having (${nonZero(ACTIVITY_COUNTS.map((c) => `sum(f.${c})`))})
-        order by 1`,
+      organizationId,
+      sql`date_bin('1 hour', e.created_at, timestamptz '2000-01-01 00:00:00+00')`,
     ),
   };
+}
+
+function recountActivity(db: Db, organizationId: string, slot: SQL) {
+  return rows<Record<string, number | string>>(
+    db,
+    sql`select ${slot}::text as slot, ${sums(ACTIVITY_COUNTS, 'f.')}
+      from invitation_events e cross join lateral invitation_event_facts(e.type::text, e.data) f
+      where e.organization_id = ${organizationId} group by 1
+      having (${nonZero(ACTIVITY_COUNTS.map((c) => `sum(f.${c})`))}) order by 1`,
+  );
 }

@@ -132,6 +132,10 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 const sums = (columns: readonly string[]) =>
   sql.raw(columns.map((c) => `coalesce(sum(${c}), 0)::int as ${c}`).join(', '));
 
+const activityColumns = sql.raw(ACTIVITY_COUNTS.join(', '));
+const zeroed = sql.raw(ACTIVITY_COUNTS.map((c) => `coalesce(c.${c}, 0) as ${c}`).join(', '));
+const onHour = (instant: SQL) => sql`date_bin('1 hour', ${instant}, timestamptz '2000-01-01 00:00:00+00') = ${instant}`;
+
 /** IANA names only: offsets and POSIX strings read differently in PostgreSQL and in browsers. */
 function knownTimeZone(timeZone: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) return false;
@@ -328,18 +332,36 @@ export function createAnalyticsService(deps: {
       try {
         const buckets = await rows<ActivityCounts & { period: string; from_ms: number; to_ms: number }>(
           db,
-          sql`select b.period::date::text as period,
-              extract(epoch from b.start_at)::float8 * 1000 as from_ms,
-              extract(epoch from b.end_at)::float8 * 1000 as to_ms, ${sums(ACTIVITY_COUNTS)}
-            from (
-              select p as period,
+          // The periods and their instants first; then each slot of the range counts in the period
+          // its instant falls in (width_bucket over the period starts), from the hourly rollup when
+          // every edge falls on the hour, else from the 15-minute one.
+          sql`with b as materialized (
+              select row_number() over (order by p) as i, p as period,
                 local_instant(greatest(p, ${start}), ${input.timeZone}) as start_at,
                 local_instant(least(p + ${step}::interval, ${end}), ${input.timeZone}) as end_at
               from generate_series(date_trunc(${unit}, ${start}), ${end} - interval '1 day', ${step}::interval) p
-            ) b
-            left join invitation_activity a on a.organization_id = ${organizationId}
-              and a.slot >= b.start_at and a.slot < b.end_at
-            group by b.period, b.start_at, b.end_at order by b.period`,
+            ),
+            e as materialized (
+              select array_agg(start_at order by i) as starts, min(start_at) as first, max(end_at) as last,
+                bool_and(${onHour(sql`start_at`)} and ${onHour(sql`end_at`)}) as hourly
+              from b
+            ),
+            a as (
+              select slot, ${activityColumns} from invitation_activity_hours
+              where organization_id = ${organizationId} and (select hourly from e)
+                and slot >= (select first from e) and slot < (select last from e)
+              union all
+              select slot, ${activityColumns} from invitation_activity
+              where organization_id = ${organizationId} and not (select hourly from e)
+                and slot >= (select first from e) and slot < (select last from e)
+            ),
+            counted as (
+              select width_bucket(a.slot, (select starts from e)) as i, ${sums(ACTIVITY_COUNTS)} from a group by 1
+            )
+            select b.period::date::text as period,
+              extract(epoch from b.start_at)::float8 * 1000 as from_ms,
+              extract(epoch from b.end_at)::float8 * 1000 as to_ms, ${zeroed}
+            from b left join counted c on c.i = b.i order by b.i`,
         );
         return ok(
           buckets.map(({ from_ms, to_ms, ...bucket }) => ({ ...bucket, from: new Date(from_ms), to: new Date(to_ms) })),
