@@ -1,8 +1,8 @@
 // Subscription fan-out: COUNT graphql-ws clients in a process of their own (bench/subscribers.ts)
 // follow one organisation's invitationEvents; each measured event is an invitation sent over HTTP,
 // and its latency per client runs from the event's recorded time to its arrival. Memory per
-// connection is the API server's resident memory with the clients connected, less without, over
-// COUNT.
+// connection is the API server's memory (JS heap and buffers, after a collection) with the
+// clients connected, less without, over COUNT.
 import { type ChildProcess, spawn } from 'node:child_process';
 import type http from 'node:http';
 import path from 'node:path';
@@ -49,10 +49,11 @@ export async function benchFanout(options: {
   events: number;
   log: (message: string) => void;
 }): Promise<FanoutFigures[]> {
-  const rss = async () => {
+  const held = async () => {
     const answer = reply<NodeJS.MemoryUsage>(options.server, 'memory');
     options.server.send('memory');
-    return (await answer).rss;
+    const memory = await answer;
+    return memory.heapUsed + memory.external;
   };
   const send = async () => {
     const data = await graphqlRequest<{ sendInvitation: { invitation: { id: string } } }>(
@@ -73,7 +74,7 @@ export async function benchFanout(options: {
 
   const figures: FanoutFigures[] = [];
   for (const subscribers of options.sizes) {
-    const before = await rss();
+    const before = await held();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'subscribers.ts')], {
       env: {
         ...process.env,
@@ -94,7 +95,7 @@ export async function benchFanout(options: {
         return answer;
       };
       await collect(probe);
-      const after = await rss();
+      const after = await held();
       const latencies: number[] = [];
       let missed = 0;
       for (let i = 0; i < options.events; i++) {

@@ -124,7 +124,7 @@ function startServer(
   // The child inherits the shell's environment minus every app setting, so a DATABASE_URL or
   // REDIS_URL exported in the shell cannot leak into the measured configuration.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in configSchema.shape)));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'server.ts'), mode], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(benchDir, 'server.ts'), mode], {
     cwd: root,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -56,6 +56,10 @@ const shutdown = () => {
 process.on('message', (message) => {
   if (message === 'stop') shutdown();
   // The fan-out benchmark weighs connections by the server's memory.
-  if (message === 'memory') process.send?.({ memory: process.memoryUsage() });
+  if (message === 'memory') {
+    // Started with --expose-gc: collect first, so the figure is what is held, not what awaits collection.
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ memory: process.memoryUsage() });
+  }
 });
 process.on('disconnect', shutdown);

@@ -72,9 +72,11 @@ async function seedChunk(db: Db, options: HistoryOptions, batch: string, first: 
       -- Drawn per row in the subquery: an uncorrelated lateral would be drawn once for all.
       from (select g, random() as role, random() as message, random() as outcome, random() as open,
           random() as click, random() as accept, random() as answer, random() as resend,
-          random() as "when", random() as created
+          random() as "when", random() as jitter
         from generate_series(${first}::int, ${last}::int) g) r
-      cross join lateral (select ${now}::timestamptz - interval '1 day' * ${days} * r.created as created_at) c
+      -- Created in order, as invitations arrive: the oldest first, spread evenly with jitter.
+      cross join lateral (select ${now}::timestamptz
+        - interval '1 day' * ${days} * (${options.count}::int - r.g + r.jitter) / ${options.count}::int as created_at) c
       cross join lateral (select case
           when r.outcome < 0.02 then 'REJECTED' when r.outcome < 0.05 then 'BOUNCED'
           when r.outcome < 0.06 then 'FAILED' when r.outcome < 0.86 then 'DELIVERED' else 'SENT' end as delivery) d
