@@ -25,9 +25,7 @@ const Rate = builder.objectRef<RateValue>('Rate').implement({
 });
 
 const StatusCount = builder
-  .objectRef<{ status: Stats['byStatus'] extends Record<infer K, number> ? K : never; count: number }>(
-    'InvitationStatusCount',
-  )
+  .objectRef<{ status: keyof Stats['byStatus']; count: number }>('InvitationStatusCount')
   .implement({
     fields: (t) => ({
       status: t.field({ type: InvitationStatus, resolve: (c) => c.status }),
@@ -122,7 +120,11 @@ export const InvitationStats = builder.objectRef<Stats>('InvitationStats').imple
     byStatus: t.field({
       type: [StatusCount],
       description: 'A pending invitation past its expiry counts as EXPIRED, as everywhere else',
-      resolve: (s) => Object.entries(s.byStatus).map(([status, count]) => ({ status, count }) as never),
+      resolve: (s) =>
+        (Object.keys(s.byStatus) as (keyof Stats['byStatus'])[]).map((status) => ({
+          status,
+          count: s.byStatus[status],
+        })),
     }),
     byDeliveryStatus: t.field({
       type: [DeliveryStatusCount],
