@@ -1,8 +1,9 @@
 // Subscription fan-out: COUNT graphql-ws clients in a process of their own (bench/subscribers.ts)
-// follow one organisation's invitationEvents; each measured event is an invitation sent over HTTP,
-// and its latency per client runs from the event's recorded time to its arrival. Memory per
-// connection is the API server's memory (JS heap and buffers, after a collection) with the
-// clients connected, less without, over COUNT.
+// follow one organisation's invitationEvents; each measured event's latency per client runs from
+// the event's recorded time to its arrival. Memory per connection is the server's memory (JS heap
+// and buffers, after a collection) with the clients connected, less without, over COUNT. Run
+// against the API (the event: an invitation sent over HTTP) and against the floor server's bare
+// graphql-ws broadcast (the event: POST /emit).
 import { type ChildProcess, spawn } from 'node:child_process';
 import type http from 'node:http';
 import path from 'node:path';
@@ -39,38 +40,61 @@ function reply<T>(child: ChildProcess, key: string): Promise<T> {
   });
 }
 
-export async function benchFanout(options: {
+/** What fan-out is measured against: a server process and how to make it publish one event. */
+export interface FanoutTarget {
   server: ChildProcess;
   wsUrl: string;
+  token: string;
+  organizationId: string;
+  /** Publishes one event; resolves with the id of the invitation it is about. */
+  emit(): Promise<string>;
+}
+
+/** The API as a fan-out target: each event is an invitation sent over HTTP. */
+export function apiFanoutTarget(options: {
+  server: ChildProcess;
   graphqlUrl: string;
   agent: http.Agent;
   owner: { token: string; organizationGlobalId: string };
+}): FanoutTarget {
+  return {
+    server: options.server,
+    wsUrl: options.graphqlUrl.replace(/^http/, 'ws'),
+    token: options.owner.token,
+    organizationId: options.owner.organizationGlobalId,
+    async emit() {
+      const data = await graphqlRequest<{ sendInvitation: { invitation: { id: string } } }>(
+        options.agent,
+        options.graphqlUrl,
+        SEND,
+        {
+          input: {
+            organizationId: options.owner.organizationGlobalId,
+            email: `fanout-${Math.random().toString(36).slice(2)}@bench.example.com`,
+            role: 'MEMBER',
+          },
+        },
+        options.owner.token,
+      );
+      return data.sendInvitation.invitation.id;
+    },
+  };
+}
+
+export async function benchFanout(options: {
+  target: FanoutTarget;
   sizes: number[];
   events: number;
   log: (message: string) => void;
 }): Promise<FanoutFigures[]> {
+  const { target } = options;
   const held = async () => {
-    const answer = reply<NodeJS.MemoryUsage>(options.server, 'memory');
-    options.server.send('memory');
+    const answer = reply<NodeJS.MemoryUsage>(target.server, 'memory');
+    target.server.send('memory');
     const memory = await answer;
     return memory.heapUsed + memory.external;
   };
-  const send = async () => {
-    const data = await graphqlRequest<{ sendInvitation: { invitation: { id: string } } }>(
-      options.agent,
-      options.graphqlUrl,
-      SEND,
-      {
-        input: {
-          organizationId: options.owner.organizationGlobalId,
-          email: `fanout-${Math.random().toString(36).slice(2)}@bench.example.com`,
-          role: 'MEMBER',
-        },
-      },
-      options.owner.token,
-    );
-    return data.sendInvitation.invitation.id;
-  };
+  const send = () => target.emit();
 
   const figures: FanoutFigures[] = [];
   for (const subscribers of options.sizes) {
@@ -78,9 +102,9 @@ export async function benchFanout(options: {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'subscribers.ts')], {
       env: {
         ...process.env,
-        URL: options.wsUrl,
-        TOKEN: options.owner.token,
-        ORGANIZATION_ID: options.owner.organizationGlobalId,
+        URL: target.wsUrl,
+        TOKEN: target.token,
+        ORGANIZATION_ID: target.organizationId,
         COUNT: String(subscribers),
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

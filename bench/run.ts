@@ -22,7 +22,7 @@ import { relations } from '../src/db/relations.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { type AnalyticsFigures, benchAnalytics } from './analytics.js';
 import { benchDelivery, type DeliveryFigures } from './delivery.js';
-import { benchFanout, type FanoutFigures } from './fanout.js';
+import { apiFanoutTarget, benchFanout, type FanoutFigures } from './fanout.js';
 import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -283,20 +283,22 @@ function printDelivery(d: DeliveryFigures) {
   );
 }
 
-function printFanout(figures: FanoutFigures[]) {
+function printFanout(api: FanoutFigures[], floor: FanoutFigures[]) {
   console.log('');
   printRows([
-    ['fan-out, graphql-ws, one organisation', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'missed', 'KB/conn'],
-    ...figures.map((f) => [
+    ['fan-out, graphql-ws, one organisation', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'missed', 'KB/conn', 'floor p95'],
+    ...api.map((f, i) => [
       `${f.subscribers} subscribers, ${f.events} events`,
       fmt(f.p50Ms, 0),
       fmt(f.p95Ms, 0),
       fmt(f.maxMs, 0),
       String(f.missed),
       fmt(f.memoryPerConnectionKb),
+      fmt(floor[i]?.p95Ms ?? Number.NaN, 0),
     ]),
   ]);
   console.log('latency: from the event’s recorded time to its arrival at each subscriber');
+  console.log('floor: the same clients on a bare graphql-ws server broadcasting each event (no auth, no database)');
 }
 
 async function main(): Promise<number> {
@@ -468,11 +470,7 @@ async function main(): Promise<number> {
       log,
     });
     const fanout = await benchFanout({
-      server: api.child,
-      wsUrl: graphqlUrl.replace(/^http/, 'ws'),
-      graphqlUrl,
-      agent,
-      owner: fanoutOwner,
+      target: apiFanoutTarget({ server: api.child, graphqlUrl, agent, owner: fanoutOwner }),
       sizes: FANOUT_SIZES,
       events: FANOUT_EVENTS,
       log,
@@ -491,6 +489,21 @@ async function main(): Promise<number> {
     await runLoad(CONCURRENCY, WARMUP_MS, listRaw);
     const listRawLoad = await runLoad(CONCURRENCY, DURATION_MS, listRaw);
     log(`list floor: ${fmt(listRawLoad.throughput)} req/s`);
+    const fanoutFloor = await benchFanout({
+      target: {
+        server: floor.child,
+        wsUrl: `${floor.url.replace(/^http/, 'ws')}/graphql`,
+        token: 'none',
+        organizationId: 'none',
+        async emit() {
+          const { text } = await httpRequest(agent, `${floor.url}/emit`);
+          return (JSON.parse(text) as { id: string }).id;
+        },
+      },
+      sizes: FANOUT_SIZES,
+      events: FANOUT_EVENTS,
+      log,
+    });
     await stopServer(floor.child);
 
     const delivery = await benchDelivery({
@@ -587,7 +600,7 @@ async function main(): Promise<number> {
     printTable(send, list);
     printAnalytics(analytics);
     printDelivery(delivery);
-    printFanout(fanout);
+    printFanout(fanout, fanoutFloor);
     console.log(`\nSQL statements counted by ${counter.method}`);
     console.log('\nTargets');
     for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.actual}`);
@@ -625,7 +638,7 @@ async function main(): Promise<number> {
       list,
       analytics,
       delivery,
-      fanout,
+      fanout: { api: fanout, floor: fanoutFloor },
       targets,
     };
     writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,11 +1,17 @@
 // A server process for the benchmark, so the load generator in bench/run.ts does not share an event
 // loop with the server it measures. `api`: the real app from buildApp, configured by the
-// environment the runner passes. `floor`: a bare node:http server answering the list floor as JSON.
+// environment the runner passes. `floor`: a bare node:http server answering the list floor as JSON
+// (`/list`), and a bare graphql-ws server whose invitationEvents subscription gets every event
+// posted to `/emit` (the fan-out floor: no auth, no database, no per-event checks).
 // Tells its parent { port } over IPC once listening; answers 'memory' with its memory usage; stops
 // on a 'stop' message or when the parent goes.
+import { EventEmitter, on } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buildSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
 import postgres from 'postgres';
+import { WebSocketServer } from 'ws';
 import { buildApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { POOL_SIZE, rawList } from './lib.js';
@@ -22,7 +28,15 @@ async function startFloor(): Promise<() => Promise<void>> {
   if (!url) throw new Error('DATABASE_URL is required');
   const sql = postgres(url, { max: POOL_SIZE, onnotice: () => {} });
   const server = http.createServer((req, res) => {
-    const organizationId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('organizationId') ?? '';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/emit') {
+      const id = String(Math.random()).slice(2);
+      feed.emit('event', { invitationEvents: { type: 'CREATED', at: new Date().toISOString(), invitation: { id } } });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id }));
+      return;
+    }
+    const organizationId = url.searchParams.get('organizationId') ?? '';
     rawList(sql, organizationId).then(
       (page) => {
         const body = JSON.stringify({ data: page });
@@ -35,9 +49,28 @@ async function startFloor(): Promise<() => Promise<void>> {
       },
     );
   });
+  const feed = new EventEmitter();
+  feed.setMaxListeners(0);
+  const schema = buildSchema(`
+    type Invitation { id: ID! }
+    type Update { type: String! at: String! invitation: Invitation! }
+    type Query { ok: Boolean }
+    type Subscription { invitationEvents(organizationId: ID!): Update }
+  `);
+  const roots = {
+    subscription: {
+      invitationEvents: async function* () {
+        for await (const [event] of on(feed, 'event')) yield event;
+      },
+    },
+  };
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  useServer({ schema, roots }, wss);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   process.send?.({ port: (server.address() as AddressInfo).port });
   return async () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
