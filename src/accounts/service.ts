@@ -97,6 +97,40 @@ export function createAccountService(deps: {
     return ok({ actor, target, owners: rows.filter((m) => m.role === 'OWNER').length });
   }
 
+  async function userForToken(verified: VerifiedToken): Promise<User | undefined> {
+    if (verified.kind === 'local') {
+      if (!isUuid(verified.userId)) return undefined;
+      return (await db.select().from(users).where(eq(users.id, verified.userId)))[0];
+    }
+    const externalId = `${verified.issuer}|${verified.subject}`;
+    const linked = (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
+    if (linked) return linked;
+    // Only a verified email may claim an existing account; otherwise anyone could mint one.
+    if (!verified.email || !verified.emailVerified) return undefined;
+    const email = verified.email.trim().toLowerCase();
+    const existing = await findUserByEmail(email);
+    if (existing) {
+      // Concurrent first sign-ins of one identity may find the account already linked to it.
+      if (existing.externalId) return existing.externalId === externalId ? existing : undefined;
+      const [updated] = await db
+        .update(users)
+        .set({ externalId, emailVerified: true })
+        .where(and(eq(users.id, existing.id), sql`${users.externalId} is null`))
+        .returning();
+      return updated ?? (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
+    }
+    try {
+      const [created] = await db
+        .insert(users)
+        .values({ email, name: verified.name ?? email.split('@')[0] ?? email, emailVerified: true, externalId })
+        .returning();
+      return created;
+    } catch (error) {
+      if (isUniqueViolation(error)) return (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
+      throw error;
+    }
+  }
+
   return {
     async signUp(
       input: { email: string; password: string; name: string; organizationName: string },
@@ -264,38 +298,17 @@ export function createAccountService(deps: {
     },
 
     /** The user a verified token speaks for; external identities are linked or created on first sight. */
-    async userForToken(verified: VerifiedToken): Promise<User | undefined> {
+    /** The token's account with its memberships: one statement for our own tokens. */
+    async viewerForToken(verified: VerifiedToken): Promise<{ user: User; memberships: Membership[] } | undefined> {
       if (verified.kind === 'local') {
         if (!isUuid(verified.userId)) return undefined;
-        return (await db.select().from(users).where(eq(users.id, verified.userId)))[0];
+        const found = await db.query.users.findFirst({ where: { id: verified.userId }, with: { memberships: true } });
+        if (!found) return undefined;
+        const { memberships: mine, ...user } = found;
+        return { user, memberships: mine };
       }
-      const externalId = `${verified.issuer}|${verified.subject}`;
-      const linked = (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
-      if (linked) return linked;
-      // Only a verified email may claim an existing account; otherwise anyone could mint one.
-      if (!verified.email || !verified.emailVerified) return undefined;
-      const email = verified.email.trim().toLowerCase();
-      const existing = await findUserByEmail(email);
-      if (existing) {
-        // Concurrent first sign-ins of one identity may find the account already linked to it.
-        if (existing.externalId) return existing.externalId === externalId ? existing : undefined;
-        const [updated] = await db
-          .update(users)
-          .set({ externalId, emailVerified: true })
-          .where(and(eq(users.id, existing.id), sql`${users.externalId} is null`))
-          .returning();
-        return updated ?? (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
-      }
-      try {
-        const [created] = await db
-          .insert(users)
-          .values({ email, name: verified.name ?? email.split('@')[0] ?? email, emailVerified: true, externalId })
-          .returning();
-        return created;
-      } catch (error) {
-        if (isUniqueViolation(error)) return (await db.select().from(users).where(eq(users.externalId, externalId)))[0];
-        throw error;
-      }
+      const user = await userForToken(verified);
+      return user && { user, memberships: await db.select().from(memberships).where(eq(memberships.userId, user.id)) };
     },
 
     /** Signs in a user another service has just created or verified. */

@@ -18,8 +18,10 @@ export interface Context {
   clock: Clock;
   /** From the `Idempotency-Key` header; an input field of the same name wins. */
   idempotencyKey: string | null;
-  /** The viewer's memberships, loaded once per request on first use. */
+  /** The viewer's memberships, read with the viewer when the request starts. */
   memberships(): Promise<Membership[]>;
+  /** A mutation changed the viewer's memberships: read them again on next use. */
+  membershipsChanged(): void;
 }
 
 export type SignedInContext = Context & { viewer: Viewer; actor: Actor & { userId: string } };
@@ -52,32 +54,38 @@ function bearer(authorization: string): string | null {
   return match?.[1] ?? null;
 }
 
-/** Resolves who is asking; a credential that is present but not valid is refused outright. */
+/**
+ * Resolves who is asking, with their memberships (read together: nearly every signed-in request
+ * needs both); a credential that is present but not valid is refused outright.
+ */
 export async function resolveViewer(
   services: Services,
   authorization: string | null | undefined,
-): Promise<Viewer | null> {
+): Promise<(Viewer & { memberships: Membership[] }) | null> {
   if (authorization == null || authorization === '') return null;
   const token = bearer(authorization) ?? (authorization.includes(' ') ? null : authorization);
   const verified = token ? await services.tokens.verify(token) : null;
-  const user = verified ? await services.accounts.userForToken(verified) : undefined;
-  if (!user) throw badCredentials();
-  return { user };
+  const viewer = verified ? await services.accounts.viewerForToken(verified) : undefined;
+  if (!viewer) throw badCredentials();
+  return viewer;
 }
 
 export async function createContext(db: Db, services: Services, clock: Clock, facts: RequestFacts): Promise<Context> {
-  const viewer = await resolveViewer(services, facts.authorization);
-  let memberships: Promise<Membership[]> | undefined;
+  const resolved = await resolveViewer(services, facts.authorization);
+  let memberships: Promise<Membership[]> | undefined = Promise.resolve(resolved?.memberships ?? []);
   return {
     db,
     services,
-    viewer,
-    actor: { userId: viewer?.user.id ?? null, ip: facts.ip, userAgent: facts.userAgent },
+    viewer: resolved && { user: resolved.user },
+    actor: { userId: resolved?.user.id ?? null, ip: facts.ip, userAgent: facts.userAgent },
     clock,
     idempotencyKey: facts.idempotencyKey ?? null,
     memberships: () => {
-      memberships ??= viewer ? services.accounts.membershipsOf(viewer.user.id) : Promise.resolve([]);
+      memberships ??= resolved ? services.accounts.membershipsOf(resolved.user.id) : Promise.resolve([]);
       return memberships;
+    },
+    membershipsChanged: () => {
+      memberships = undefined;
     },
   };
 }

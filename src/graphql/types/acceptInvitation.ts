@@ -57,7 +57,10 @@ builder.mutationField('acceptInvitation', (t) =>
         TooManyAttemptsError,
       ],
     },
-    resolve: async (_root, { input }, ctx) =>
-      unwrap(await ctx.services.invitations.accept(input, ctx.viewer?.user ?? null, ctx.actor)),
+    resolve: async (_root, { input }, ctx) => {
+      const accepted = await ctx.services.invitations.accept(input, ctx.viewer?.user ?? null, ctx.actor);
+      ctx.membershipsChanged();
+      return unwrap(accepted);
+    },
   }),
 );

@@ -16,7 +16,13 @@ builder.mutationField('createOrganization', (t) =>
     description: 'Creates an organization owned by the viewer.',
     args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },
     errors: { types: [...inputErrors] },
-    resolve: async (_root, { input }, ctx) =>
-      unwrap(await ctx.services.accounts.createOrganization(input, { ...ctx.actor, userId: ctx.viewer.user.id })),
+    resolve: async (_root, { input }, ctx) => {
+      const created = await ctx.services.accounts.createOrganization(input, {
+        ...ctx.actor,
+        userId: ctx.viewer.user.id,
+      });
+      ctx.membershipsChanged();
+      return unwrap(created);
+    },
   }),
 );

@@ -37,12 +37,13 @@ builder.mutationField('removeMember', (t) =>
     args: { input: t.arg({ type: RemoveMemberInput, required: true }) },
     authScopes: (_root, { input }) => ({ admin: input.organizationId.id }),
     errors: { types: [...inputErrors, NotFoundError, RoleNotAllowedError, LastOwnerError] },
-    resolve: async (_root, { input }, ctx) =>
-      unwrap(
-        await ctx.services.accounts.removeMember(
-          { organizationId: input.organizationId.id, userId: input.userId.id },
-          ctx.actor,
-        ),
-      ),
+    resolve: async (_root, { input }, ctx) => {
+      const removed = await ctx.services.accounts.removeMember(
+        { organizationId: input.organizationId.id, userId: input.userId.id },
+        ctx.actor,
+      );
+      ctx.membershipsChanged();
+      return unwrap(removed);
+    },
   }),
 );

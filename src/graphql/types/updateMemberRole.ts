@@ -23,12 +23,13 @@ builder.mutationField('updateMemberRole', (t) =>
     args: { input: t.arg({ type: UpdateMemberRoleInput, required: true }) },
     authScopes: (_root, { input }) => ({ admin: input.organizationId.id }),
     errors: { types: [...inputErrors, NotFoundError, RoleNotAllowedError, LastOwnerError] },
-    resolve: async (_root, { input }, ctx) =>
-      unwrap(
-        await ctx.services.accounts.updateMemberRole(
-          { organizationId: input.organizationId.id, userId: input.userId.id, role: input.role },
-          ctx.actor,
-        ),
-      ),
+    resolve: async (_root, { input }, ctx) => {
+      const updated = await ctx.services.accounts.updateMemberRole(
+        { organizationId: input.organizationId.id, userId: input.userId.id, role: input.role },
+        ctx.actor,
+      );
+      ctx.membershipsChanged();
+      return unwrap(updated);
+    },
   }),
 );
