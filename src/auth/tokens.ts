@@ -19,6 +19,14 @@ import type { Clock } from '../lib/clock.js';
 
 const ALG = 'ES256';
 const EXTERNAL_ALGS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+const VERIFIED_CACHE_SIZE = 10_000;
+const EXTERNAL_RECHECK_MS = 5 * 60_000;
+
+/** A verified token and the instant (ms) until which it may be taken as verified without a check. */
+interface Checked {
+  verified: VerifiedToken;
+  until: number;
+}
 
 export type VerifiedToken =
   | { kind: 'local'; userId: string }
@@ -60,7 +68,7 @@ export async function createTokenService(deps: {
   const remoteKeys = config.JWT_JWKS_URL ? createRemoteJWKSet(new URL(config.JWT_JWKS_URL)) : undefined;
   const currentDate = () => clock.now();
 
-  async function verifyLocal(token: string): Promise<VerifiedToken | null> {
+  async function verifyLocal(token: string): Promise<Checked | null> {
     const { payload } = await jwtVerify(token, publicKey, {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
@@ -68,10 +76,10 @@ export async function createTokenService(deps: {
       requiredClaims: ['exp', 'sub'],
       currentDate: currentDate(),
     });
-    return payload.sub ? { kind: 'local', userId: payload.sub } : null;
+    return payload.sub ? { verified: { kind: 'local', userId: payload.sub }, until: (payload.exp ?? 0) * 1000 } : null;
   }
 
-  async function verifyExternal(token: string): Promise<VerifiedToken | null> {
+  async function verifyExternal(token: string): Promise<Checked | null> {
     if (!remoteKeys || !config.JWT_JWKS_ISSUER || !config.JWT_JWKS_AUDIENCE) return null;
     const { payload } = await jwtVerify(token, remoteKeys, {
       issuer: config.JWT_JWKS_ISSUER,
@@ -82,13 +90,41 @@ export async function createTokenService(deps: {
     });
     if (!payload.sub || !payload.iss) return null;
     return {
-      kind: 'external',
-      issuer: payload.iss,
-      subject: payload.sub,
-      email: typeof payload.email === 'string' ? payload.email : undefined,
-      emailVerified: payload.email_verified === true,
-      name: typeof payload.name === 'string' ? payload.name : undefined,
+      verified: {
+        kind: 'external',
+        issuer: payload.iss,
+        subject: payload.sub,
+        email: typeof payload.email === 'string' ? payload.email : undefined,
+        emailVerified: payload.email_verified === true,
+        name: typeof payload.name === 'string' ? payload.name : undefined,
+      },
+      // The provider may rotate or withdraw its keys: look again now and then.
+      until: Math.min((payload.exp ?? 0) * 1000, clock.now().getTime() + EXTERNAL_RECHECK_MS),
     };
+  }
+
+  // A verified token stays verified until it expires: checking an ES256 signature on every request
+  // cost more CPU than the rest of the authentication. Bounded; the oldest entries leave first.
+  const checked = new Map<string, Checked>();
+  async function check(token: string): Promise<Checked | null> {
+    const hit = checked.get(token);
+    if (hit) {
+      if (clock.now().getTime() < hit.until) return hit;
+      checked.delete(token);
+    }
+    // The unverified issuer only picks which key to check against; both paths verify fully.
+    const { iss } = decodeJwt(token);
+    const fresh =
+      iss === config.JWT_ISSUER
+        ? await verifyLocal(token)
+        : iss && iss === config.JWT_JWKS_ISSUER
+          ? await verifyExternal(token)
+          : null;
+    if (fresh) {
+      if (checked.size >= VERIFIED_CACHE_SIZE) checked.delete(checked.keys().next().value as string);
+      checked.set(token, fresh);
+    }
+    return fresh;
   }
 
   return {
@@ -107,11 +143,7 @@ export async function createTokenService(deps: {
     },
     async verify(token) {
       try {
-        // The unverified issuer only picks which key to check against; both paths verify fully.
-        const { iss } = decodeJwt(token);
-        if (iss === config.JWT_ISSUER) return await verifyLocal(token);
-        if (iss && iss === config.JWT_JWKS_ISSUER) return await verifyExternal(token);
-        return null;
+        return (await check(token))?.verified ?? null;
       } catch {
         return null;
       }
