@@ -242,9 +242,46 @@ export function createInvitationService(deps: {
     return row;
   }
 
+  /**
+   * What the policy checks need to know, in one statement: the inviter's membership, and whether
+   * the address already belongs to a member, has a pending invitation, or one past its expiry that
+   * still reads PENDING in the table. Undefined when the inviter is not a member.
+   */
+  async function sendFacts(executor: Executor, input: SendInput, actor: SignedInActor) {
+    const now = clock.now();
+    const ofAddress = and(eq(invitations.organizationId, input.organizationId), sameEmail(input.email));
+    const member = executor
+      .select({ id: memberships.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.organizationId, input.organizationId), sql`lower(${users.email}) = ${input.email}`))
+      .limit(1);
+    const pending = executor
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(ofAddress, pendingNow(now)))
+      .limit(1);
+    const lapsed = executor
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(ofAddress, eq(invitations.status, 'PENDING'), lte(invitations.expiresAt, now)));
+    const [row] = await executor
+      .select({
+        role: memberships.role,
+        permissions: memberships.permissions,
+        email: users.email,
+        memberId: sql<string | null>`(${member})`,
+        pendingId: sql<string | null>`(${pending})`,
+        lapsed: sql<boolean>`exists (${lapsed})`,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.organizationId, input.organizationId), eq(memberships.userId, actor.userId)));
+    return row;
+  }
+
   /** The policy checks shared by the dry run and the real send, in the order they are reported. */
-  async function policyChecks(executor: Executor, input: SendInput, actor: SignedInActor): Promise<Check[]> {
-    const inviter = await inviterIn(executor, input.organizationId, actor.userId);
+  function policyChecks(inviter: Awaited<ReturnType<typeof sendFacts>>, input: SendInput): Check[] {
     if (!inviter) return [check('ORGANIZATION', new NotFoundError('Organization'), 'Organization found')];
     const mayInvite = inviter.role === 'OWNER' || inviter.role === 'ADMIN';
     const checks = [
@@ -291,17 +328,11 @@ export function createInvitationService(deps: {
       ),
       check('NOT_SELF', input.email === inviter.email.toLowerCase() ? new SelfInviteError() : null, 'Not yourself'),
     );
-    const [member] = await executor
-      .select({ id: memberships.id })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.organizationId, input.organizationId), sql`lower(${users.email}) = ${input.email}`));
-    checks.push(check('NOT_MEMBER', member ? new AlreadyMemberError() : null, 'Not a member yet'));
-    const pending = await pendingTo(executor, input.organizationId, input.email);
     checks.push(
+      check('NOT_MEMBER', inviter.memberId ? new AlreadyMemberError() : null, 'Not a member yet'),
       check(
         'NO_PENDING_INVITATION',
-        pending ? new PendingInvitationExistsError(pending.id) : null,
+        inviter.pendingId ? new PendingInvitationExistsError(inviter.pendingId) : null,
         'No pending invitation to this email',
       ),
     );
@@ -399,11 +430,15 @@ export function createInvitationService(deps: {
       idempotencyKey,
       input,
       async (tx, log) => {
-        const failed = (await policyChecks(tx, input, actor)).find((c) => !c.passed);
+        const facts = await sendFacts(tx, input, actor);
+        const failed = policyChecks(facts, input).find((c) => !c.passed);
         if (failed?.error) return fail(failed.error);
         const limited = await countSend(tx, input.organizationId, actor.userId);
         if (limited) return fail(limited);
-        await expireRows(tx, log, and(eq(invitations.organizationId, input.organizationId), sameEmail(input.email)));
+        // A lapsed invitation to the address still holds the one-pending slot until recorded expired.
+        if (facts?.lapsed) {
+          await expireRows(tx, log, and(eq(invitations.organizationId, input.organizationId), sameEmail(input.email)));
+        }
 
         const now = clock.now();
         const token = newInvitationToken();
@@ -528,7 +563,7 @@ export function createInvitationService(deps: {
       );
       if (!parsed.success) return fieldChecks;
       const normalized = { ...input, ...parsed.data };
-      const checks = [...fieldChecks, ...(await policyChecks(db, normalized, actor))];
+      const checks = [...fieldChecks, ...policyChecks(await sendFacts(db, normalized, actor), normalized)];
       const windows = sendWindows(input.organizationId, actor.userId);
       let waitFor = 0;
       let scope: 'ORGANIZATION' | 'INVITER' = 'ORGANIZATION';

@@ -2,6 +2,7 @@
 // chained per organisation: each row's hash covers its content and the previous row's hash.
 import { createHash } from 'node:crypto';
 import { asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { PgAsyncTransaction } from 'drizzle-orm/pg-core/async';
 import type { Executor } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
 
@@ -46,9 +47,7 @@ const chainOf = (organizationId: string | null) =>
 
 export async function recordAudit(db: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
   const organizationId = entry.organizationId ?? null;
-  // A savepoint inside the caller's transaction, or a transaction of its own: either way the
-  // lock serialises appends to one chain until commit.
-  await db.transaction(async (tx) => {
+  const append = async (tx: Executor) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK}, hashtext(${organizationId ?? 'global'}))`);
     const [last] = await tx
       .select({ hash: auditLog.hash })
@@ -69,7 +68,9 @@ export async function recordAudit(db: Executor, actor: Actor, entry: AuditEntry)
       createdAt: new Date(),
     };
     await tx.insert(auditLog).values({ ...row, prevHash, hash: rowHash(prevHash, row) });
-  });
+  };
+  // The lock serialises appends to one chain until commit: the caller's transaction, or one of its own.
+  await (db instanceof PgAsyncTransaction ? append(db) : db.transaction(append));
 }
 
 export interface ChainCheck {
