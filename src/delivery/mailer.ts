@@ -24,13 +24,21 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
+/**
+ * Pooled: up to 5 conversations at once, each connection reused for up to 100 messages (nodemailer's
+ * defaults); pool options in the URL's query win, e.g. `smtp://host:25/?maxConnections=10`.
+ */
 export function createSmtpMailer(url: string, timeoutMs: number): Mailer {
-  const transport = nodemailer.createTransport(url, {
+  // The URL goes inside the options: createTransport's second argument is only defaults for each
+  // message, which left an unpooled transport (a new connection, greeting and all, per email) on
+  // nodemailer's own timeouts of up to ten minutes.
+  const transport = nodemailer.createTransport({
+    url,
     pool: true,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
-  } as Parameters<typeof nodemailer.createTransport>[1]);
+  });
   return {
     async send(mail) {
       await transport.sendMail(envelope(mail));
