@@ -11,6 +11,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recountedRollups, storedRollups } from '../src/analytics/recount.js';
+import { rangePieces } from '../src/analytics/service.js';
 import { invitationEvents, invitations } from '../src/db/schema/index.js';
 import { createSmtpMailer, type Mailer } from '../src/delivery/mailer.js';
 import { createSealer } from '../src/delivery/sealing.js';
@@ -187,11 +188,49 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /**
  * How far before the run's first invitation and after its last the stats range [from, to) reaches,
- * in ms: from the tightest range that still holds them all to one with whole days inside.
+ * in ms: from the tightest range that still holds them all to one with whole days and weeks inside,
+ * so that every rollup grain is read.
  */
 const padsArb = fc.record({
-  before: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * DAY_MS })),
-  after: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 2 * DAY_MS })),
+  before: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * DAY_MS }), fc.integer({ min: 0, max: 16 * DAY_MS })),
+  after: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 2 * DAY_MS }), fc.integer({ min: 1, max: 16 * DAY_MS })),
+});
+
+// ---- The range cut into rollup periods --------------------------------------------------------
+
+describe('rangePieces', () => {
+  const HOUR_MS = 3_600_000;
+  const aligned = { HOUR: (ms: number) => ms % HOUR_MS === 0, DAY: (ms: number) => ms % DAY_MS === 0 };
+  const length = { HOUR: HOUR_MS, DAY: DAY_MS, WEEK: 7 * DAY_MS };
+
+  it('tiles any range with whole UTC hours, days and Monday weeks, leaving only partial hours at its ends', () => {
+    const instant = fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) });
+    fc.assert(
+      fc.property(instant, instant, (a, b) => {
+        const [from, to] = [new Date(Math.min(a, b)), new Date(Math.max(a, b))];
+        const { periods, raw } = rangePieces(from, to);
+        for (const p of periods) {
+          expect(p.to.getTime() - p.from.getTime() >= length[p.grain]).toBe(true);
+          expect((p.to.getTime() - p.from.getTime()) % length[p.grain]).toBe(0);
+          if (p.grain === 'WEEK') expect(p.from.getUTCDay()).toBe(1);
+          else expect(aligned[p.grain](p.from.getTime())).toBe(true);
+        }
+        expect(raw.length).toBeLessThanOrEqual(2);
+        for (const [start, end] of raw) expect(end.getTime() - start.getTime()).toBeLessThan(HOUR_MS);
+        const pieces = [
+          ...periods.map((p) => [p.from.getTime(), p.to.getTime()]),
+          ...raw.map(([s, e]) => [s.getTime(), e.getTime()]),
+        ].sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+        let at = from.getTime();
+        for (const [start, end] of pieces) {
+          expect(start).toBe(at);
+          at = end ?? Number.NaN;
+        }
+        expect(at).toBe(to.getTime());
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 // ---- The run ----------------------------------------------------------------------------------

@@ -22,14 +22,15 @@ export async function storedRollups(db: Db, organizationId: string): Promise<Rol
   return {
     cohorts: await rows(
       db,
-      sql`select day::text as day, inviter_id::text as inviter_id, role::text as role, ${list(COHORT_COUNTS)}
+      sql`select grain::text as grain, period::text as period, inviter_id::text as inviter_id, role::text as role,
+          ${list(COHORT_COUNTS)}
         from invitation_cohorts where organization_id = ${organizationId} and (${nonZero(COHORT_COUNTS)})
-        order by 1, 2, 3`,
+        order by 1, 2, 3, 4`,
     ),
     acceptTimes: await rows(
       db,
-      sql`select day::text as day, bucket::int as bucket, accepted from invitation_accept_times
-        where organization_id = ${organizationId} and accepted <> 0 order by 1, 2`,
+      sql`select grain::text as grain, period::text as period, bucket::int as bucket, accepted
+        from invitation_accept_times where organization_id = ${organizationId} and accepted <> 0 order by 1, 2, 3`,
     ),
     activity: await rows(
       db,
@@ -47,20 +48,21 @@ export async function storedRollups(db: Db, organizationId: string): Promise<Rol
 export async function recountedRollups(db: Db, organizationId: string): Promise<RollupSnapshot> {
   const facts = sql`from invitations i cross join lateral invitation_facts(i.status, i.delivery_status,
     i.created_at, i.responded_at, i.opened_at, i.clicked_at, i.attempts, i.message) f
+    cross join unnest(enum_range(null::rollup_grain)) g(grain)
     where i.organization_id = ${organizationId}`;
+  const grainPeriod = sql`g.grain::text as grain, date_trunc(lower(g.grain::text), i.created_at, 'UTC')::text as period`;
   return {
     cohorts: await rows(
       db,
-      sql`select (i.created_at at time zone 'UTC')::date::text as day,
+      sql`select ${grainPeriod},
           coalesce(i.invited_by_id, '00000000-0000-0000-0000-000000000000')::text as inviter_id,
           i.role::text as role, ${sums(COHORT_COUNTS, 'f.')}
-        ${facts} group by 1, 2, 3 order by 1, 2, 3`,
+        ${facts} group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
     ),
     acceptTimes: await rows(
       db,
-      sql`select (i.created_at at time zone 'UTC')::date::text as day, f.accept_bucket::int as bucket,
-          count(*)::int as accepted
-        ${facts} and f.accept_bucket is not null group by 1, 2 order by 1, 2`,
+      sql`select ${grainPeriod}, f.accept_bucket::int as bucket, count(*)::int as accepted
+        ${facts} and f.accept_bucket is not null group by 1, 2, 3 order by 1, 2, 3`,
     ),
     activity: await recountActivity(db, organizationId, sql`invitation_slot(e.created_at)`),
     activityHours: await recountActivity(

@@ -1,10 +1,10 @@
 // Invitation analytics read from the rollups the database keeps (see the analytics migration):
 // stats over a cohort (invitations created in a range, as they stand now), an event series in the
 // caller's time zone, and a live feed of fresh stats. Talks to the database and the event bus.
-import { inArray, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { type MemberRole, users } from '../db/schema/index.js';
+import type { MemberRole } from '../db/schema/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
 import { fail, ok, type Result } from '../lib/errors.js';
@@ -91,6 +91,7 @@ export interface SeriesBucket extends ActivityCounts {
 }
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const STATS_PUSH_MS = 1000;
 const DEFAULT_LIVE_RANGE_DAYS = 30;
@@ -115,6 +116,40 @@ function percentile(histogram: { bucket: number; accepted: number }[], total: nu
     if (seen >= rank) return acceptBucketCeiling(bucket);
   }
   return null;
+}
+
+type Grain = 'HOUR' | 'DAY' | 'WEEK';
+const GRAINS: [Grain, number, number][] = [
+  ['HOUR', HOUR_MS, 0],
+  ['DAY', DAY_MS, 0],
+  // Weeks start on Monday: 1970-01-05 was the first.
+  ['WEEK', 7 * DAY_MS, 4 * DAY_MS],
+];
+
+/**
+ * [from, to) cut into the rollup periods that fit in it, the largest in the middle, and the partial
+ * hours at either end that only the invitations themselves can answer.
+ */
+export function rangePieces(from: Date, to: Date) {
+  const periods: { grain: Grain; from: Date; to: Date }[] = [];
+  const raw: [Date, Date][] = [];
+  const add = (grain: Grain | null, a: number, b: number) => {
+    if (a >= b) return;
+    if (grain) periods.push({ grain, from: new Date(a), to: new Date(b) });
+    else raw.push([new Date(a), new Date(b)]);
+  };
+  let [lo, hi] = [from.getTime(), to.getTime()];
+  let finer: Grain | null = null;
+  for (const [grain, unit, origin] of GRAINS) {
+    const start = Math.ceil((lo - origin) / unit) * unit + origin;
+    const end = Math.floor((hi - origin) / unit) * unit + origin;
+    if (start >= end) break;
+    add(finer, lo, start);
+    add(finer, end, hi);
+    [lo, hi, finer] = [start, end, grain];
+  }
+  add(finer, lo, hi);
+  return { periods, raw };
 }
 
 const addYears = (date: Date, years: number) => {
@@ -165,49 +200,70 @@ export function createAnalyticsService(deps: {
   }
 
   /**
-   * The cohort [from, to) as SQL rows of facts: whole UTC days from the rollup, the partial days at
-   * either end counted from the invitations themselves with the same facts function.
+   * The cohort [from, to) as SQL rows of facts: the rollup periods inside the range, the partial
+   * hours at either end counted from the invitations themselves with the same facts function.
    */
   function cohortSources(organizationId: string, from: Date, to: Date) {
-    const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
-    const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
-    const wholeDays = firstDay < lastDay;
-    const day = (d: Date) => d.toISOString().slice(0, 10);
-    const rawRange = wholeDays
-      ? sql`((i.created_at >= ${from} and i.created_at < ${firstDay}) or (i.created_at >= ${lastDay} and i.created_at < ${to}))`
-      : sql`(i.created_at >= ${from} and i.created_at < ${to})`;
-    const raw = (columns: SQL) => sql`
-      select ${columns} from invitations i
-      cross join lateral invitation_facts(i.status, i.delivery_status, i.created_at, i.responded_at,
-        i.opened_at, i.clicked_at, i.attempts, i.message) f
-      where i.organization_id = ${organizationId} and ${rawRange}`;
+    const { periods, raw } = rangePieces(from, to);
     const rolled = (table: SQL, columns: SQL) =>
-      wholeDays
-        ? sql`select ${columns} from ${table} where organization_id = ${organizationId}
-            and day >= ${day(firstDay)} and day < ${day(lastDay)} union all `
-        : sql``;
+      periods.map(
+        (p) => sql`select ${columns} from ${table} where organization_id = ${organizationId}
+          and grain = ${p.grain} and period >= ${p.from} and period < ${p.to}`,
+      );
+    const unrolled = (columns: SQL, where: SQL = sql`true`) =>
+      raw.length === 0
+        ? []
+        : [
+            sql`select ${columns} from invitations i
+              cross join lateral invitation_facts(i.status, i.delivery_status, i.created_at, i.responded_at,
+                i.opened_at, i.clicked_at, i.attempts, i.message) f
+              where i.organization_id = ${organizationId} and ${where} and (${sql.join(
+                raw.map(([a, b]) => sql`(i.created_at >= ${a} and i.created_at < ${b})`),
+                sql` or `,
+              )})`,
+          ];
+    const union = (selects: SQL[], empty: SQL) =>
+      selects.length === 0 ? sql`${empty} where false` : sql.join(selects, sql` union all `);
+    const cohortColumns = sql.raw(`inviter_id, role, ${COHORT_COUNTS.join(', ')}`);
     const factColumns = sql.raw(COHORT_COUNTS.map((c) => `f.${c}`).join(', '));
     return {
-      cohorts: sql`${rolled(sql`invitation_cohorts`, sql.raw(`inviter_id, role, ${COHORT_COUNTS.join(', ')}`))}
-        ${raw(sql`coalesce(i.invited_by_id, ${NIL_UUID}::uuid) as inviter_id, i.role, ${factColumns}`)}`,
-      acceptTimes: sql`${rolled(sql`invitation_accept_times`, sql`bucket, accepted`)}
-        ${raw(sql`f.accept_bucket as bucket, 1 as accepted`)} and f.accept_bucket is not null`,
+      cohorts: union(
+        [
+          ...rolled(sql`invitation_cohorts`, cohortColumns),
+          ...unrolled(sql`coalesce(i.invited_by_id, ${NIL_UUID}::uuid) as inviter_id, i.role, ${factColumns}`),
+        ],
+        sql`select ${cohortColumns} from invitation_cohorts`,
+      ),
+      acceptTimes: union(
+        [
+          ...rolled(sql`invitation_accept_times`, sql`bucket, accepted`),
+          ...unrolled(sql`f.accept_bucket as bucket, 1 as accepted`, sql`i.status = 'ACCEPTED'`),
+        ],
+        sql`select bucket, accepted from invitation_accept_times`,
+      ),
     };
   }
 
-  async function computeStats(
-    organizationId: string,
-    from: Date,
-    to: Date,
-  ): Promise<Omit<InvitationStats, 'byInviter'> & { byInviter: (Breakdown & { inviterId: string | null })[] }> {
+  async function computeStats(organizationId: string, from: Date, to: Date): Promise<InvitationStats> {
     const now = clock.now();
     const sources = cohortSources(organizationId, from, to);
     const soon = new Date(now.getTime() + 2 * DAY_MS);
     const [groups, histogram, [pendingNow]] = await Promise.all([
-      rows<CohortCounts & { inviter_id: string | null; role: MemberRole | null }>(
+      rows<
+        CohortCounts & {
+          inviter_id: string | null;
+          role: MemberRole | null;
+          inviter_name: string | null;
+          inviter_email: string | null;
+        }
+      >(
         db,
-        sql`select inviter_id, role, ${sums(COHORT_COUNTS)} from (${sources.cohorts}) c
-          group by grouping sets ((inviter_id), (role))`,
+        sql`with g as (
+            select inviter_id, role, ${sums(COHORT_COUNTS)} from (${sources.cohorts}) c
+            group by grouping sets ((inviter_id), (role))
+          )
+          select g.*, u.name as inviter_name, u.email as inviter_email
+          from g left join users u on g.role is null and u.id = g.inviter_id`,
       ),
       rows<{ bucket: number; accepted: number }>(
         db,
@@ -279,8 +335,14 @@ export function createAnalyticsService(deps: {
         .sort((a, b) => b.invited - a.invited || a.role.localeCompare(b.role)),
       byInviter: groups
         .filter((g) => g.role === null && g.invited > 0)
-        .map((g) => ({ inviterId: g.inviter_id === NIL_UUID ? null : g.inviter_id, ...breakdown(g) }))
-        .sort((a, b) => b.invited - a.invited || String(a.inviterId).localeCompare(String(b.inviterId))),
+        .sort((a, b) => b.invited - a.invited || String(a.inviter_id).localeCompare(String(b.inviter_id)))
+        .map((g) => ({
+          ...breakdown(g),
+          inviter:
+            g.inviter_id && g.inviter_name !== null && g.inviter_email !== null
+              ? { id: g.inviter_id, name: g.inviter_name, email: g.inviter_email }
+              : null,
+        })),
     };
   }
 
@@ -292,18 +354,7 @@ export function createAnalyticsService(deps: {
     const refused = disabled() ?? checkRange(range.from, range.to);
     if (refused) return fail(refused);
     const computed = await computeStats(organizationId, range.from, range.to);
-    const top = computed.byInviter.slice(0, range.topInviters ?? 10);
-    const ids = top.flatMap((b) => (b.inviterId ? [b.inviterId] : []));
-    const people = ids.length
-      ? await db
-          .select({ id: users.id, name: users.name, email: users.email })
-          .from(users)
-          .where(inArray(users.id, ids))
-      : [];
-    return ok({
-      ...computed,
-      byInviter: top.map(({ inviterId, ...b }) => ({ ...b, inviter: people.find((p) => p.id === inviterId) ?? null })),
-    });
+    return ok({ ...computed, byInviter: computed.byInviter.slice(0, range.topInviters ?? 10) });
   }
 
   return {

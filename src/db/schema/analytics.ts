@@ -2,20 +2,33 @@
 // analytics migration), so reading them costs the number of days asked for, not of invitations.
 // Each column is the sum of a fact the SQL functions `invitation_facts` / `invitation_event_facts`
 // derive from one row; a recount over the raw rows with the same functions must equal them.
-import { date, integer, pgTable, primaryKey, smallint, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, pgEnum, pgTable, primaryKey, smallint, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { memberRole } from './memberships.js';
 import { organizations } from './organizations.js';
 
 const count = (name: string) => integer(name).notNull().default(0);
 
-/** Invitations by the UTC day they were created, inviter and role, as they stand now. */
+/**
+ * The periods a cohort rollup row covers: UTC hours, days and weeks (from Monday), each invitation
+ * counted once at every grain. A range of creation times reads the weeks inside it, days and hours
+ * towards its ends, and only the partial hours at its very ends from the invitations themselves.
+ */
+export const rollupGrain = pgEnum('rollup_grain', ['HOUR', 'DAY', 'WEEK']);
+
+const period = {
+  grain: rollupGrain('grain').notNull(),
+  /** The period's first instant. */
+  period: timestamp('period', { withTimezone: true }).notNull(),
+};
+
+/** Invitations by the period they were created in, inviter and role, as they stand now. */
 export const invitationCohorts = pgTable(
   'invitation_cohorts',
   {
     organizationId: uuid('organization_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
-    day: date('day', { mode: 'string' }).notNull(),
+    ...period,
     /** The nil uuid when the inviter's account is gone. */
     inviterId: uuid('inviter_id').notNull(),
     role: memberRole('role').notNull(),
@@ -39,21 +52,21 @@ export const invitationCohorts = pgTable(
     resent: count('resent'),
     customMessage: count('custom_message'),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.day, t.inviterId, t.role] })],
+  (t) => [primaryKey({ columns: [t.organizationId, t.grain, t.period, t.inviterId, t.role] })],
 );
 
-/** Accepted invitations by creation day and time-to-accept bucket (16 per doubling of seconds). */
+/** Accepted invitations by creation period and time-to-accept bucket (16 per doubling of seconds). */
 export const invitationAcceptTimes = pgTable(
   'invitation_accept_times',
   {
     organizationId: uuid('organization_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
-    day: date('day', { mode: 'string' }).notNull(),
+    ...period,
     bucket: smallint('bucket').notNull(),
     accepted: count('accepted'),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.day, t.bucket] })],
+  (t) => [primaryKey({ columns: [t.organizationId, t.grain, t.period, t.bucket] })],
 );
 
 const activityCounts = {
