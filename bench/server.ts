@@ -5,6 +5,7 @@
 // posted to `/emit` (the fan-out floor: no auth, no database, no per-event checks).
 // Tells its parent { port } over IPC once listening; answers 'memory' with its memory usage; stops
 // on a 'stop' message or when the parent goes.
+import { randomUUID } from 'node:crypto';
 import { EventEmitter, on } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +31,8 @@ async function startFloor(): Promise<() => Promise<void>> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/emit') {
-      const id = String(Math.random()).slice(2);
+      // Shaped like the API's global ids, so both send the clients messages of the same size.
+      const id = Buffer.from(`Invitation:${randomUUID()}`).toString('base64url');
       feed.emit('event', { invitationEvents: { type: 'CREATED', at: new Date().toISOString(), invitation: { id } } });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id }));

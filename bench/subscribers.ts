@@ -1,8 +1,9 @@
 // A process of graphql-ws subscribers for the fan-out benchmark: opens COUNT connections to URL,
 // each subscribing to invitationEvents(ORGANIZATION_ID) as TOKEN's bearer, and records for every
 // event how long after its `at` each subscriber received it. IPC: sends { ready } once every
-// connection is acknowledged and subscribed; answers { report: invitationId, expected } with
-// { latencies } once that many subscribers got it (or after a timeout, with what arrived).
+// connection is acknowledged and has sent its subscribe (the server may still be setting some up);
+// answers { report: invitationId, expected } with { latencies } once that many subscribers got it
+// (or after a timeout, with what arrived).
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -15,28 +16,33 @@ const QUERY = `subscription Feed($organizationId: ID!) {
 
 type Update = { data?: { invitationEvents?: { at: string; invitation: { id: string } } } };
 
-const clients = Array.from({ length: count }, () =>
-  createClient({
+// Connections open a few hundred at a time: 10k at once overflow the server's accept backlog, and
+// the refused ones would fail the run for a reason that has nothing to do with fan-out.
+const CONNECTING_AT_ONCE = 250;
+
+function connect() {
+  const client = createClient({
     url,
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${token}` },
     lazy: false,
     retryAttempts: 0,
-  }),
-);
+  });
+  return new Promise<typeof client>((resolve, reject) => {
+    client.on('connected', () => resolve(client));
+    client.on('error', reject);
+  });
+}
 
-let acknowledged = 0;
+const clients: Awaited<ReturnType<typeof connect>>[] = [];
+let opened = 0;
 await Promise.all(
-  clients.map(
-    (client) =>
-      new Promise<void>((resolve, reject) => {
-        client.on('connected', () => {
-          acknowledged++;
-          resolve();
-        });
-        client.on('error', reject);
-      }),
-  ),
+  Array.from({ length: Math.min(CONNECTING_AT_ONCE, count) }, async () => {
+    while (opened < count) {
+      opened++;
+      clients.push(await connect());
+    }
+  }),
 );
 for (const client of clients) {
   client.subscribe<Update['data']>(
@@ -54,7 +60,7 @@ for (const client of clients) {
     },
   );
 }
-process.send?.({ ready: acknowledged });
+process.send?.({ ready: clients.length });
 
 process.on('message', async (message: { report?: string; expected?: number; timeoutMs?: number }) => {
   if (message.report) {
