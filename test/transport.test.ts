@@ -12,7 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { graphql } from './generated/index.js';
 import { useTestApp } from './helpers/app.js';
-import { newAccount } from './helpers/seed.js';
+import { eventually } from './helpers/eventually.js';
+import { invite } from './helpers/invitations.js';
+import { type Account, newAccount, newMember } from './helpers/seed.js';
 
 const t = useTestApp();
 
@@ -242,5 +244,112 @@ describe('one bearer token, three transports', () => {
     expect(overHttp.data).toEqual({ viewer: { user: { id: account.userId, email: account.email } } });
     expect(overWs).toEqual({ data: overHttp.data });
     expect(overSse).toEqual({ data: overHttp.data });
+  });
+});
+
+// Plain strings, not typed documents: what a dashboard sends, read as such below.
+const OrganizationFeedQuery = `subscription TransportOrganizationFeed($organizationId: ID!) {
+  invitationEvents(organizationId: $organizationId) { type invitation { id } }
+}`;
+const RemoveMemberMutation = `mutation TransportRemoveMember($input: RemoveMemberInput!) {
+  removeMember(input: $input) { __typename }
+}`;
+
+/** `account` follows `organizationId`'s invitation events over a socket of its own. */
+function organizationFeed(account: Account, organizationId: string) {
+  const feed = {
+    events: [] as { type: string; invitationId: string }[],
+    errors: [] as unknown[],
+    completed: false,
+  };
+  wsClient({ connectionParams: { authorization: `Bearer ${account.token}` } }).subscribe<{
+    invitationEvents: { type: string; invitation: { id: string } };
+  }>(
+    { query: OrganizationFeedQuery, variables: { organizationId } },
+    {
+      next: ({ data, errors }) => {
+        if (errors) feed.errors.push(errors);
+        if (data)
+          feed.events.push({ type: data.invitationEvents.type, invitationId: data.invitationEvents.invitation.id });
+      },
+      error: (error) => feed.errors.push(error),
+      complete: () => {
+        feed.completed = true;
+      },
+    },
+  );
+  return feed;
+}
+
+type Watcher = ReturnType<typeof organizationFeed>;
+
+const createdIn = (feed: Watcher, ids: string[]) =>
+  feed.events.filter((e) => e.type === 'CREATED' && ids.includes(e.invitationId)).map((e) => e.invitationId);
+
+/** Subscriptions start a little after their clients ask: probe until one probe reaches every feed. */
+async function untilLive(feeds: Watcher[], owner: Account): Promise<string[]> {
+  const probes: string[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const probe = (await invite(t, owner)).invitation.id;
+    probes.push(probe);
+    const reached = await eventually(
+      async () => feeds.filter((feed) => createdIn(feed, [probe]).length > 0).length,
+      (n) => n === feeds.length,
+      2_000,
+    ).catch(() => 0);
+    if (reached === feeds.length) return probes;
+  }
+  throw new Error('the feeds never all went live');
+}
+
+/** Sends `count` invitations in `owner`'s organization and waits until each of `feeds` has them all. */
+async function sendAndAwait(owner: Account, feeds: Watcher[], count: number): Promise<string[]> {
+  const sent: string[] = [];
+  for (let i = 0; i < count; i++) sent.push((await invite(t, owner)).invitation.id);
+  await eventually(
+    async () => feeds.filter((feed) => createdIn(feed, sent).length >= sent.length).length,
+    (n) => n === feeds.length,
+  );
+  return sent;
+}
+
+describe('an organization’s invitation events over WebSocket', () => {
+  it('reach each of many subscribers exactly once and in order, and no subscriber of another organization', async () => {
+    const owner = await newAccount(t, 'feed-owner');
+    const admin = await newMember(t, owner, 'ADMIN');
+    const stranger = await newAccount(t, 'feed-stranger');
+    // More subscribers than the feed hands one event to in a turn of the event loop, from two users.
+    const owners = Array.from({ length: 150 }, () => organizationFeed(owner, owner.organizationId));
+    const admins = Array.from({ length: 150 }, () => organizationFeed(admin, owner.organizationId));
+    const elsewhere = organizationFeed(stranger, stranger.organizationId);
+    await untilLive([...owners, ...admins], owner);
+    const strangerProbes = await untilLive([elsewhere], stranger);
+
+    const sent = await sendAndAwait(owner, [...owners, ...admins], 3);
+    // Long enough for a duplicate or a stray event to arrive.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const feed of [...owners, ...admins]) {
+      expect(feed.errors).toEqual([]);
+      expect(createdIn(feed, sent)).toEqual(sent);
+    }
+    expect(elsewhere.errors).toEqual([]);
+    expect(elsewhere.events.map((e) => e.invitationId).every((id) => strangerProbes.includes(id))).toBe(true);
+
+    // The admin's feeds end at the next event once they are removed; the owner's go on.
+    const removed = await t.post(
+      {
+        query: RemoveMemberMutation,
+        variables: { input: { organizationId: owner.organizationId, userId: admin.userId } },
+      },
+      { token: owner.token },
+    );
+    expect(await removed.json()).toEqual({ data: { removeMember: { __typename: 'RemoveMemberPayload' } } });
+    const after = await sendAndAwait(owner, owners, 1);
+    await eventually(
+      async () => admins.every((feed) => feed.completed),
+      (done) => done,
+    );
+    for (const feed of owners) expect(createdIn(feed, after)).toEqual(after);
+    for (const feed of admins) expect(createdIn(feed, after)).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 // Live views for subscriptions: an invitation's current state then each change, and an
 // organisation's stream of changes. The viewer's right to watch is checked again before every
-// event, so a member removed mid-stream stops receiving. The checks and reads that every
-// subscriber of an event makes in the same tick are batched into one query each (never cached).
+// event, so a member removed mid-stream stops receiving. An organisation's feed listens to the bus
+// once for all its subscribers on this instance: per event, one read of who may watch and one of
+// the invitation (never cached), and one update object shared by every subscriber allowed to see
+// it. The per-invitation feed batches its checks and reads per tick instead.
 // Talks to the database and the event bus.
 import DataLoader from 'dataloader';
-import { and, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { invitations, memberships } from '../db/schema/index.js';
 import type { EventBus, InvitationChange } from '../events/bus.js';
@@ -13,8 +15,18 @@ import { effectiveStatus } from './status.js';
 
 type Invitation = typeof invitations.$inferSelect;
 
+/**
+ * Subscribers handed one event between two turns of the event loop. Handing it to thousands at
+ * once starts all their executions together: each waits for all the others before it is written,
+ * and the collector copies every one's half-built result.
+ */
+const DELIVERY_SLICE = 250;
+
+/** One event as every subscriber of the organisation sees it: built once, shared by all of them. */
 export interface LiveUpdate {
   change: InvitationChange;
+  /** `change.at`, parsed once. */
+  at: Date;
   invitation: Invitation;
 }
 
@@ -51,6 +63,104 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     { cache: false },
   );
   const mayWatch = (userId: string, organizationId: string) => watchers.load(`${userId} ${organizationId}`);
+
+  /** Which of `userIds` are owners or admins of the organisation now. */
+  async function watchersAmong(organizationId: string, userIds: string[]): Promise<Set<string>> {
+    const rows = await db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.organizationId, organizationId),
+          inArray(memberships.userId, userIds),
+          inArray(memberships.role, ['OWNER', 'ADMIN']),
+        ),
+      );
+    return new Set(rows.map((row) => row.userId));
+  }
+
+  async function invitationIn(organizationId: string, id: string): Promise<Invitation | undefined> {
+    const [row] = await db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.id, id), eq(invitations.organizationId, organizationId)));
+    return row;
+  }
+
+  const organizationFeeds = new Map<string, ReturnType<typeof openOrganizationFeed>>();
+
+  /**
+   * The bus subscription an organisation's subscribers on this instance share; closed when the
+   * last one leaves. Events are handled one at a time, so each subscriber sees them in order.
+   */
+  function openOrganizationFeed(organizationId: string) {
+    const subscribers = new Set<Subscriber>();
+    /** Subscribers per user: the right-to-watch query asks about each user once. */
+    const users = new Map<string, number>();
+    const changes = events.organizationChanges(organizationId)[Symbol.asyncIterator]();
+    let closed = false;
+
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      if (organizationFeeds.get(organizationId) === feed) organizationFeeds.delete(organizationId);
+      void changes.return?.();
+    };
+
+    const leave = (subscriber: Subscriber) => {
+      if (!subscribers.delete(subscriber)) return;
+      const left = (users.get(subscriber.userId) ?? 1) - 1;
+      if (left > 0) users.set(subscriber.userId, left);
+      else users.delete(subscriber.userId);
+      if (subscribers.size === 0) close();
+    };
+
+    async function deliver(change: InvitationChange) {
+      // Those subscribed when the event is taken up; one who joins while it is read waits for the next.
+      const audience = [...subscribers];
+      if (audience.length === 0) return;
+      let allowed: Set<string>;
+      let invitation: Invitation | undefined;
+      try {
+        [allowed, invitation] = await Promise.all([
+          watchersAmong(organizationId, [...users.keys()]),
+          invitationIn(organizationId, change.invitationId),
+        ]);
+      } catch (error) {
+        for (const subscriber of audience) subscriber.end(error);
+        return;
+      }
+      const update = invitation && { change, at: new Date(change.at), invitation };
+      for (let i = 0; i < audience.length; i++) {
+        if (i > 0 && i % DELIVERY_SLICE === 0) await new Promise(setImmediate);
+        const subscriber = audience[i] as Subscriber;
+        if (!allowed.has(subscriber.userId)) subscriber.end();
+        else if (update) subscriber.push(update);
+      }
+    }
+
+    void (async () => {
+      let failure: { error: unknown } | undefined;
+      try {
+        for (let next = await changes.next(); !next.done; next = await changes.next()) await deliver(next.value);
+      } catch (error) {
+        failure = { error };
+      }
+      // The bus stopped (the app is closing, or it failed): so do the streams that depend on it.
+      close();
+      for (const subscriber of [...subscribers]) subscriber.end(failure?.error);
+    })();
+
+    const feed = {
+      join(userId: string): AsyncIterableIterator<LiveUpdate> {
+        const { subscriber, stream } = subscriberStream(userId, leave);
+        subscribers.add(subscriber);
+        users.set(userId, (users.get(userId) ?? 0) + 1);
+        return stream;
+      },
+    };
+    return feed;
+  }
 
   const isFinal = (invitation: Invitation) => effectiveStatus(invitation, clock.now()) !== 'PENDING';
 
@@ -89,14 +199,89 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     },
 
     /** Every change in the organisation, with the invitation as it stands after it. */
-    async *organizationEvents(userId: string, organizationId: string): AsyncGenerator<LiveUpdate> {
-      for await (const change of events.organizationChanges(organizationId)) {
-        if (!(await mayWatch(userId, organizationId))) return;
-        const invitation = await byId(change.invitationId);
-        if (invitation && invitation.organizationId === organizationId) yield { change, invitation };
+    organizationEvents(userId: string, organizationId: string): AsyncIterableIterator<LiveUpdate> {
+      let feed = organizationFeeds.get(organizationId);
+      if (!feed) {
+        feed = openOrganizationFeed(organizationId);
+        organizationFeeds.set(organizationId, feed);
       }
+      return feed.join(userId);
     },
   };
 }
 
+/** What an organisation's feed hands each of its subscribers. */
+interface Subscriber {
+  userId: string;
+  push(update: LiveUpdate): void;
+  /** Ends the stream after what is queued; with an error, instead of it. */
+  end(error?: unknown): void;
+}
+
+/**
+ * One subscriber's stream: the organisation's feed pushes, GraphQL pulls. Updates wait in order
+ * until pulled; `return()` (the client unsubscribed) leaves the feed at once.
+ */
+function subscriberStream(userId: string, leave: (subscriber: Subscriber) => void) {
+  const queued: LiveUpdate[] = [];
+  let waiting: { resolve: (result: IteratorResult<LiveUpdate>) => void; reject: (error: unknown) => void } | undefined;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  const finished = (): IteratorResult<LiveUpdate> => ({ done: true, value: undefined });
+
+  const subscriber: Subscriber = {
+    userId,
+    push(update) {
+      if (ended) return;
+      if (waiting) {
+        const { resolve } = waiting;
+        waiting = undefined;
+        resolve({ done: false, value: update });
+      } else {
+        queued.push(update);
+      }
+    },
+    end(error) {
+      if (ended) return;
+      ended = true;
+      leave(subscriber);
+      if (error !== undefined) {
+        queued.length = 0;
+        failure = { error };
+      }
+      if (waiting) {
+        const { resolve, reject } = waiting;
+        waiting = undefined;
+        if (failure) reject(failure.error);
+        else resolve(finished());
+      }
+    },
+  };
+
+  const stream: AsyncIterableIterator<LiveUpdate> = {
+    next() {
+      const value = queued.shift();
+      if (value) return Promise.resolve({ done: false, value });
+      if (failure) {
+        const { error } = failure;
+        failure = undefined;
+        return Promise.reject(error);
+      }
+      if (ended) return Promise.resolve(finished());
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+      });
+    },
+    return() {
+      subscriber.end();
+      queued.length = 0;
+      failure = undefined;
+      return Promise.resolve(finished());
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return { subscriber, stream };
+}
 export type LiveService = ReturnType<typeof createLiveService>;

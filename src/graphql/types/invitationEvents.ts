@@ -1,16 +1,17 @@
+import { PothosValidationError } from '@pothos/core';
 import type { LiveUpdate } from '../../invitations/live.js';
 import { builder } from '../builder.js';
+import { decodeGlobalID } from '../globalId.js';
 import { DeliveryStatus } from './DeliveryStatus.js';
 import { Invitation } from './Invitation.js';
 import { InvitationEventType } from './InvitationEvent.js';
 import { InvitationStatus } from './InvitationStatus.js';
-import { Organization } from './Organization.js';
 
 const InvitationUpdate = builder.objectRef<LiveUpdate>('InvitationUpdate').implement({
   description: 'Something happened to an invitation; here is what and how it stands now',
   fields: (t) => ({
     type: t.field({ type: InvitationEventType, resolve: (u) => u.change.type }),
-    at: t.field({ type: 'DateTime', resolve: (u) => new Date(u.change.at) }),
+    at: t.field({ type: 'DateTime', resolve: (u) => u.at }),
     status: t.field({ type: InvitationStatus, description: 'Right after this event', resolve: (u) => u.change.status }),
     deliveryStatus: t.field({
       type: DeliveryStatus,
@@ -21,14 +22,23 @@ const InvitationUpdate = builder.objectRef<LiveUpdate>('InvitationUpdate').imple
   }),
 });
 
+/** An Organization's global id to its uuid, refused as `t.arg.globalID({ for: Organization })` would. */
+function organizationUuid(globalId: string): string {
+  const { typename, id } = decodeGlobalID(globalId);
+  if (typename !== 'Organization') throw new PothosValidationError(`ID: ${globalId} is not of type: Organization`);
+  return id;
+}
+
 builder.subscriptionField('invitationEvents', (t) =>
   t.withAuth({ authenticated: true }).field({
     type: InvitationUpdate,
     description: 'Every invitation event of the organization, for dashboards. Owners and admins.',
-    args: { organizationId: t.arg.globalID({ required: true, for: Organization }) },
-    authScopes: (_root, args) => ({ admin: args.organizationId.id }),
+    // A plain ID decoded here rather than t.arg.globalID: Pothos maps globalID arguments again on
+    // every event's resolve, for every subscriber, and the feed resolves each event thousands of times.
+    args: { organizationId: t.arg.id({ required: true }) },
+    authScopes: (_root, args) => ({ admin: organizationUuid(String(args.organizationId)) }),
     subscribe: (_root, { organizationId }, ctx) =>
-      ctx.services.live.organizationEvents(ctx.viewer.user.id, organizationId.id),
+      ctx.services.live.organizationEvents(ctx.viewer.user.id, organizationUuid(String(organizationId))),
     resolve: (update) => update,
   }),
 );
