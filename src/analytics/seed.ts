@@ -50,7 +50,8 @@ async function seedChunk(
   const invitationIds = `${batch.slice(-8)}-0000-4000-8000-`;
   const eventIds = `${batch.slice(-8)}-0001-4000-8000-`;
   await db.transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
+    // Enough memory that grouping a chunk's facts never spills to disk.
+    await tx.execute(sql`set local synchronous_commit = off; set local work_mem = '64MB'`);
     if (direct) await tx.execute(sql`set local session_replication_role = replica`);
     // One draw per decision, so the shares below are what the history holds; then the timeline
     // each invitation's final state implies, in order.
@@ -58,10 +59,10 @@ async function seedChunk(
       with i as (insert into invitations (id, organization_id, email, role, message, token_selector, token_verifier_hash,
         status, delivery_status, attempts, last_sent_at, expires_at, invited_by_id, responded_at,
         opened_at, clicked_at, message_id, created_at, updated_at)
-      select (${invitationIds} || lpad(to_hex(r.g), 12, '0'))::uuid, ${organizationId}::uuid, 'demo-' || ${batch} || '-' || r.g || '@example.test',
+      select (${invitationIds} || lpad(to_hex(r.g), 12, '0'))::uuid, ${organizationId}::uuid, 'demo-' || ${batch} || '-' || r.n || '@example.test',
         case when r.role < 0.12 then 'ADMIN' else 'MEMBER' end::member_role,
         case when r.message < 0.3 then 'Join us!' end,
-        'demo' || ${batch} || r.g, md5(${batch} || r.g),
+        'demo' || ${batch} || r.n, md5(${batch} || r.n),
         case
           when accepted then 'ACCEPTED'
           when r.answer < 0.05 then 'DECLINED'
@@ -79,9 +80,11 @@ async function seedChunk(
         end,
         case when opened then least(${now}::timestamptz, created_at + interval '2 hours' * r.when) end,
         case when clicked then least(${now}::timestamptz, created_at + interval '3 hours' * r.when) end,
-        '<demo-' || ${batch} || '-' || r.g || '@invitation-api>', created_at, created_at
+        '<demo-' || ${batch} || '-' || r.n || '@invitation-api>', created_at, created_at
       -- Drawn per row in the subquery: an uncorrelated lateral would be drawn once for all.
-      from (select g, random() as role, random() as message, random() as outcome, random() as open,
+      -- n: the number zero-padded, so that the text keys (email, token selector, message id) arrive
+      -- in index order too.
+      from (select g, lpad(g::text, 9, '0') as n, random() as role, random() as message, random() as outcome, random() as open,
           random() as click, random() as accept, random() as answer, random() as resend,
           random() as "when", random() as jitter
         from generate_series(${first}::int, ${last}::int) g) r
