@@ -51,7 +51,8 @@ async function seedChunk(
   const eventIds = `${batch.slice(-8)}-0001-4000-8000-`;
   await db.transaction(async (tx) => {
     // Enough memory that grouping a chunk's facts never spills to disk.
-    await tx.execute(sql`set local synchronous_commit = off; set local work_mem = '64MB'`);
+    await tx.execute(sql`set local synchronous_commit = off`);
+    await tx.execute(sql`set local work_mem = '64MB'`);
     if (direct) await tx.execute(sql`set local session_replication_role = replica`);
     // One draw per decision, so the shares below are what the history holds; then the timeline
     // each invitation's final state implies, in order.
