@@ -380,6 +380,110 @@ describe('a worker that dies holding a lease', () => {
 /** The key a test app generated in its data directory on start. */
 const signingKeyOf = (t: TestApp) => readFileSync(path.join(t.app.config.DATA_DIR, 'jwt-private-key.pem'), 'utf8');
 
+describe('several emails in flight at once', () => {
+  const { sink, isolated, t } = useMailingApp((url) => ({ SMTP_URL: url }));
+
+  /** The app's own worker is off here: this one is driven pass by pass, on the app's clock. */
+  const drivenWorker = (concurrency: number) => {
+    const mailer = createSmtpMailer(sink.url, 5000);
+    const events = createEventBus({});
+    const worker = createDeliveryWorker({
+      db: isolated.database.db,
+      clock: t.clock,
+      config: {
+        ...t.app.config,
+        DELIVERY_CONCURRENCY: concurrency,
+        DELIVERY_BACKOFF_BASE_MS: 100,
+        DELIVERY_BACKOFF_MAX_MS: 100,
+      },
+      mailer,
+      sealer: createSealer(signingKeyOf(t)),
+      events,
+      logger: createLogger('silent'),
+    });
+    return { worker, close: () => Promise.all([mailer.close(), events.close()]) };
+  };
+
+  const attemptOf = async (invitationGlobalId: string) =>
+    (
+      await isolated.database.db
+        .select()
+        .from(deliveryAttempts)
+        .where(eq(deliveryAttempts.invitationId, decodeGlobalID(invitationGlobalId).id))
+    )[0];
+
+  /** The delivery statuses an invitation's timeline moved through, oldest first. */
+  const deliveryChanges = async (owner: Account, invitationGlobalId: string) => {
+    const tracked = await t.gql(Tracked, { id: invitationGlobalId }, { token: owner.token });
+    return tracked.data?.invitation?.timeline
+      .filter((e) => e.type === 'DELIVERY_STATUS_CHANGED')
+      .map((e) => (e.data as { to: string }).to);
+  };
+
+  it('holds DELIVERY_CONCURRENCY conversations open together, and a cancel landing mid-send waits for them', async () => {
+    const owner = await newAccount(t, 'flight');
+    const sent = [];
+    for (let i = 0; i < 4; i++) sent.push(await invite(t, owner));
+    const { worker, close } = drivenWorker(4);
+    try {
+      const held = sink.hold(4);
+      const pass = worker.runOnce();
+      // All four reached the end of DATA before the peer accepted any of them.
+      await held;
+      for (const s of sent) expect(mailsTo(sink, s.email)).toHaveLength(0);
+      let settled = false;
+      const cancel = t
+        .gql(Cancel, { input: { invitationId: sent[0]?.invitation.id ?? '' } }, { token: owner.token })
+        .finally(() => {
+          settled = true;
+        });
+      await new Promise((r) => setTimeout(r, 300));
+      // The sends hold the invitation rows: the cancel commits after them, not between check and send.
+      expect(settled).toBe(false);
+      sink.release();
+      expect(await pass).toBe(4);
+      expect((await cancel).data?.cancelInvitation.__typename).toBe('InvitationPayload');
+      for (const s of sent) {
+        expect(mailsTo(sink, s.email)).toHaveLength(1);
+        expect(await deliveryChanges(owner, s.invitation.id)).toEqual(['SENDING', 'SENT']);
+        expect(await attemptOf(s.invitation.id)).toMatchObject({ state: 'SENT', tries: 1, sealedLink: null });
+      }
+    } finally {
+      sink.release();
+      await close();
+    }
+  });
+
+  it('mails nothing after a cancel that committed first, and retries a refused email of a group on its own', async () => {
+    const owner = await newAccount(t, 'group');
+    const sent = [];
+    for (let i = 0; i < 3; i++) sent.push(await invite(t, owner));
+    const [cancelled, ...others] = sent;
+    if (!cancelled) throw new Error('no invitation');
+    const done = await t.gql(Cancel, { input: { invitationId: cancelled.invitation.id } }, { token: owner.token });
+    expect(done.data?.cancelInvitation.__typename).toBe('InvitationPayload');
+    const { worker, close } = drivenWorker(3);
+    try {
+      sink.failNext(1);
+      expect(await worker.runOnce()).toBe(3);
+      const afterFirst = await Promise.all(others.map((s) => attemptOf(s.invitation.id)));
+      expect(afterFirst.map((a) => a?.state).sort()).toEqual(['RETRY', 'SENT']);
+      t.clock.advance(1);
+      expect(await worker.runOnce()).toBe(1);
+      expect(mailsTo(sink, cancelled.email)).toHaveLength(0);
+      expect(await attemptOf(cancelled.invitation.id)).toMatchObject({ state: 'SUPERSEDED', sealedLink: null });
+      for (const s of others) {
+        expect(mailsTo(sink, s.email)).toHaveLength(1);
+        expect(await deliveryChanges(owner, s.invitation.id)).toEqual(['SENDING', 'SENT']);
+      }
+      const tries = await Promise.all(others.map(async (s) => (await attemptOf(s.invitation.id))?.tries));
+      expect(tries.sort()).toEqual([1, 2]);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('two instances sharing PostgreSQL and Redis', () => {
   let sink: SmtpSink;
   let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;

@@ -1,10 +1,11 @@
 // The delivery worker: claims due outbox rows with a lease (FOR UPDATE SKIP LOCKED, so any number
-// of workers share the queue), checks the address, sends the email, and records each delivery
-// status transition with its timeline event, publishing after commit. Talks to the database, the
-// mailer, the event bus and DNS (MX lookups, when enabled).
+// of workers share the queue), checks the addresses, sends the emails DELIVERY_CONCURRENCY at a
+// time, and records each delivery status transition with its timeline event, publishing after
+// commit. Talks to the database, the mailer, the event bus and DNS (MX lookups, when enabled).
 import { randomUUID } from 'node:crypto';
 import { resolveMx } from 'node:dns/promises';
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import {
@@ -12,6 +13,7 @@ import {
   type DeliveryStatus,
   deliveryAttempts,
   emailSuppressions,
+  invitationEvents,
   invitations,
   organizations,
   users,
@@ -37,6 +39,7 @@ export type WorkerConfig = Pick<
   | 'DELIVERY_LEASE_SECONDS'
   | 'DELIVERY_POLL_MS'
   | 'DELIVERY_BATCH_SIZE'
+  | 'DELIVERY_CONCURRENCY'
   | 'MX_LOOKUP_ENABLED'
   | 'MX_LOOKUP_TIMEOUT_MS'
   | 'EMAIL_TRACKING_ENABLED'
@@ -89,11 +92,103 @@ export function createDeliveryWorker(deps: {
     data: Record<string, unknown> = {},
   ) => recordDeliveryStatus(tx, log, invitation, to, clock.now(), data);
 
+  /**
+   * Writes of one transaction issued together: postgres.js
+   * pipelines them on the connection, a round trip fewer each time.
+   */
+  const both = async (...writes: Promise<unknown>[]) => {
+    await Promise.all(writes);
+  };
+
+  /** `case <id column> when <id> then <value> … else <column> end`: a value per row in one UPDATE. */
+  const perRow = (id: AnyPgColumn, column: AnyPgColumn, values: [string, string][]): SQL =>
+    sql`case ${id} ${sql.join(
+      values.map(([key, value]) => sql`when ${key}::uuid then ${value}`),
+      sql` `,
+    )} else ${column} end`;
+
+  /**
+   * recordDeliveryStatus (transitions.ts) for many invitations at once: one UPDATE and one INSERT
+   * whatever their number, since the rollup triggers run once per statement and cost about the
+   * same for one row as for fifty. `messageIds` by invitation id, for SENT.
+   */
+  async function transitionAll(
+    tx: Tx,
+    log: InvitationChange[],
+    moving: Invitation[],
+    to: DeliveryStatus,
+    messageIds?: Map<string, string>,
+  ) {
+    const changed = moving.filter((invitation) => invitation.deliveryStatus !== to);
+    if (changed.length === 0) return;
+    const at = clock.now();
+    await both(
+      tx
+        .update(invitations)
+        .set({
+          deliveryStatus: to,
+          updatedAt: at,
+          ...(messageIds ? { messageId: perRow(invitations.id, invitations.messageId, [...messageIds]) } : {}),
+        })
+        .where(
+          inArray(
+            invitations.id,
+            changed.map((invitation) => invitation.id),
+          ),
+        ),
+      tx.insert(invitationEvents).values(
+        changed.map((invitation) => ({
+          invitationId: invitation.id,
+          organizationId: invitation.organizationId,
+          type: 'DELIVERY_STATUS_CHANGED' as const,
+          data: {
+            from: invitation.deliveryStatus,
+            to,
+            ...(messageIds?.has(invitation.id) ? { messageId: messageIds.get(invitation.id) } : {}),
+          },
+          createdAt: at,
+        })),
+      ),
+    );
+    for (const invitation of changed) {
+      log.push({
+        invitationId: invitation.id,
+        organizationId: invitation.organizationId,
+        type: 'DELIVERY_STATUS_CHANGED',
+        status: invitation.status,
+        deliveryStatus: to,
+        at: at.toISOString(),
+      });
+    }
+  }
+
   async function finish(tx: Tx, attempt: Attempt, state: DeliveryState, extra: Partial<Attempt> = {}) {
     await tx
       .update(deliveryAttempts)
       .set({ state, sealedLink: null, lockedUntil: null, finishedAt: clock.now(), ...extra })
       .where(eq(deliveryAttempts.id, attempt.id));
+  }
+
+  /** Ends many attempts in one statement; `messageIds` by attempt id, for SENT. */
+  async function finishAll(tx: Tx, ending: Attempt[], state: DeliveryState, messageIds?: Map<string, string>) {
+    if (ending.length === 0) return;
+    // With click tracking the redirect still needs the link of a sent mail while the invitation is open.
+    const keepLink = state === 'SENT' && config.EMAIL_TRACKING_ENABLED;
+    await tx
+      .update(deliveryAttempts)
+      .set({
+        state,
+        lockedUntil: null,
+        finishedAt: clock.now(),
+        ...(keepLink ? {} : { sealedLink: null }),
+        ...(messageIds ? { messageId: perRow(deliveryAttempts.id, deliveryAttempts.messageId, [...messageIds]) } : {}),
+      })
+      .where(
+        inArray(
+          deliveryAttempts.id,
+          ending.map((attempt) => attempt.id),
+        ),
+      );
   }
 
   /** Runs `work` in a transaction and publishes its changes once committed. */
@@ -108,9 +203,6 @@ export function createDeliveryWorker(deps: {
     invitation !== undefined &&
     effectiveStatus(invitation, clock.now()) === 'PENDING' &&
     invitation.attempts === attempt.attempt;
-
-  const lockInvitation = async (tx: Tx, attempt: Attempt) =>
-    (await tx.select().from(invitations).where(eq(invitations.id, attempt.invitationId)).for('update'))[0];
 
   async function claim(): Promise<Attempt[]> {
     const now = clock.now();
@@ -139,113 +231,213 @@ export function createDeliveryWorker(deps: {
       .returning();
   }
 
+  /**
+   * The invitations of a claimed batch, locked in id order (as every pass locks them, so two never
+   * deadlock), with what the checks and the email need from around each: one statement instead of
+   * a read each for the invitation, its suppression, its organization's blocked domains and names.
+   */
+  const lockForChecks = (tx: Tx, batch: Attempt[]) =>
+    tx
+      .select({
+        invitation: invitations,
+        suppressedAfter: sql<string | null>`(select ${emailSuppressions.reason} from ${emailSuppressions}
+          where ${emailSuppressions.organizationId} = ${invitations.organizationId}
+            and ${emailSuppressions.email} = ${invitations.email})`,
+        blockedDomains: organizations.blockedEmailDomains,
+        organizationName: organizations.name,
+        inviterName: users.name,
+      })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+      .leftJoin(users, eq(users.id, invitations.invitedById))
+      .where(inArray(invitations.id, [...new Set(batch.map((a) => a.invitationId))]))
+      .orderBy(asc(invitations.id))
+      .for('update', { of: invitations });
+
+  type Checked = Awaited<ReturnType<typeof lockForChecks>>[number];
+
   /** Why this address must not be mailed, if it must not. */
-  async function rejection(invitation: Invitation): Promise<string | null> {
-    const domain = invitation.email.split('@')[1] ?? '';
-    const [suppressed] = await db
-      .select({ reason: emailSuppressions.reason })
-      .from(emailSuppressions)
-      .where(
-        and(
-          eq(emailSuppressions.organizationId, invitation.organizationId),
-          eq(emailSuppressions.email, invitation.email),
-        ),
-      );
-    if (suppressed) return `address suppressed after ${suppressed.reason}`;
-    const [org] = await db
-      .select({ blocked: organizations.blockedEmailDomains })
-      .from(organizations)
-      .where(eq(organizations.id, invitation.organizationId));
-    if (org?.blocked.some((d) => domain === d || domain.endsWith(`.${d}`))) return `domain ${domain} is blocked`;
-    if (config.MX_LOOKUP_ENABLED && !(await hasMailExchanger(domain, config.MX_LOOKUP_TIMEOUT_MS))) {
-      return `domain ${domain} accepts no mail`;
+  function rejection(checked: Checked, mailless: Set<string>) {
+    const domain = checked.invitation.email.split('@')[1] ?? '';
+    if (checked.suppressedAfter) return `address suppressed after ${checked.suppressedAfter}`;
+    if (checked.blockedDomains.some((d) => domain === d || domain.endsWith(`.${d}`))) {
+      return `domain ${domain} is blocked`;
     }
+    if (mailless.has(domain)) return `domain ${domain} accepts no mail`;
     return null;
   }
 
-  async function process(attempt: Attempt) {
-    const [found] = await db.select().from(invitations).where(eq(invitations.id, attempt.invitationId));
-    const reason = found && current(found, attempt) ? await rejection(found) : null;
+  /** The batch's domains that have no mail exchanger, looked up before any row is locked. */
+  async function maillessDomains(batch: Attempt[]): Promise<Set<string>> {
+    if (!config.MX_LOOKUP_ENABLED) return new Set();
+    const found = await db
+      .select({ email: invitations.email })
+      .from(invitations)
+      .where(
+        inArray(
+          invitations.id,
+          batch.map((a) => a.invitationId),
+        ),
+      );
+    const domains = [...new Set(found.map((f) => f.email.split('@')[1] ?? ''))];
+    const accepting = await Promise.all(domains.map((d) => hasMailExchanger(d, config.MX_LOOKUP_TIMEOUT_MS)));
+    return new Set(domains.filter((_, i) => !accepting[i]));
+  }
 
-    // Validate, then announce SENDING; a cancel or a newer resend retires this attempt silently.
-    let proceed = false;
-    await committed(async (tx, log) => {
-      const invitation = await lockInvitation(tx, attempt);
-      if (!current(invitation, attempt)) return finish(tx, attempt, 'SUPERSEDED');
-      if (reason) {
-        await transition(tx, log, invitation, 'REJECTED', { reason });
-        return finish(tx, attempt, 'REJECTED', { lastError: reason });
-      }
-      await transition(tx, log, invitation, 'SENDING');
-      proceed = true;
-    });
-    if (!proceed) return;
+  interface Ready {
+    attempt: Attempt;
+    organizationName: string;
+    inviterName: string | null;
+  }
 
-    // Send while holding the invitation row: a cancel or resend waits for the send to finish, so
-    // no email leaves after a cancel committed and only the newest link is ever mailed.
+  /**
+   * Validates a claimed batch in one transaction and announces SENDING for what may go: a cancel
+   * or a newer resend retires its attempt silently, a suppressed or blocked address rejects it.
+   */
+  async function validate(batch: Attempt[]): Promise<Ready[]> {
+    if (batch.length === 0) return [];
+    const mailless = await maillessDomains(batch);
+    const ready: Ready[] = [];
     await committed(async (tx, log) => {
-      const invitation = await lockInvitation(tx, attempt);
-      const [mine] = await tx
-        .select()
-        .from(deliveryAttempts)
-        .where(and(eq(deliveryAttempts.id, attempt.id), eq(deliveryAttempts.lockedBy, workerId)))
-        .for('update');
-      if (mine?.state !== 'SENDING') return; // the lease went to another worker
-      if (!current(invitation, attempt) || !mine.sealedLink) return finish(tx, attempt, 'SUPERSEDED');
-      const [names] = await tx
-        .select({ organizationName: organizations.name, inviterName: users.name })
-        .from(organizations)
-        .leftJoin(users, eq(users.id, invitation.invitedById ?? sql`null`))
-        .where(eq(organizations.id, invitation.organizationId));
-      const messageId = `<${attempt.id}@invitation-api>`;
-      try {
-        await mailer.send(
-          composeInvitationMail({
-            from: config.MAIL_FROM,
-            to: invitation.email,
-            messageId,
-            organizationName: names?.organizationName ?? '',
-            inviterName: names?.inviterName ?? null,
-            role: invitation.role,
-            message: invitation.message,
-            link: config.EMAIL_TRACKING_ENABLED
-              ? `${config.publicUrl}/t/c/${attempt.id}`
-              : sealer.open(mine.sealedLink),
-            trackingPixel: config.EMAIL_TRACKING_ENABLED ? `${config.publicUrl}/t/o/${attempt.id}` : null,
-            expiresAt: invitation.expiresAt,
-          }),
-        );
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (mine.tries >= config.DELIVERY_MAX_TRIES) {
-          logger.warn('delivery failed for good', { attempt: attempt.id, tries: mine.tries, error: message });
-          await transition(tx, log, invitation, 'FAILED', { error: message, tries: mine.tries });
-          return finish(tx, attempt, 'FAILED', { lastError: message });
+      const checked = new Map((await lockForChecks(tx, batch)).map((c) => [c.invitation.id, c]));
+      const superseded: Attempt[] = [];
+      const sending: Invitation[] = [];
+      const rejected: Promise<void>[] = [];
+      for (const attempt of batch) {
+        const found = checked.get(attempt.invitationId);
+        const invitation = found?.invitation;
+        if (!found || !current(invitation, attempt)) {
+          superseded.push(attempt);
+          continue;
         }
-        const wait = backoffMs(mine.tries, config.DELIVERY_BACKOFF_BASE_MS, config.DELIVERY_BACKOFF_MAX_MS);
-        logger.info('delivery will be retried', {
-          attempt: attempt.id,
-          tries: mine.tries,
-          waitMs: wait,
-          error: message,
-        });
-        await tx
-          .update(deliveryAttempts)
-          .set({
-            state: 'RETRY',
-            lockedUntil: null,
-            lastError: message,
-            availableAt: new Date(clock.now().getTime() + wait),
-          })
-          .where(eq(deliveryAttempts.id, attempt.id));
-        return;
+        const reason = rejection(found, mailless);
+        if (reason) {
+          rejected.push(
+            both(
+              finish(tx, attempt, 'REJECTED', { lastError: reason }),
+              transition(tx, log, invitation, 'REJECTED', { reason }),
+            ),
+          );
+          continue;
+        }
+        sending.push(invitation);
+        ready.push({ attempt, organizationName: found.organizationName, inviterName: found.inviterName });
       }
-      await transition(tx, log, invitation, 'SENT', { messageId });
-      // With click tracking the redirect still needs the link while the invitation is open.
-      await finish(tx, attempt, 'SENT', {
-        messageId,
-        ...(config.EMAIL_TRACKING_ENABLED ? { sealedLink: mine.sealedLink } : {}),
-      });
+      await Promise.all([
+        ...rejected,
+        finishAll(tx, superseded, 'SUPERSEDED'),
+        transitionAll(tx, log, sending, 'SENDING'),
+      ]);
+    });
+    return ready;
+  }
+
+  /** The group's invitation and attempt rows, locked in invitation id order; only attempts this worker still holds. */
+  const lockForSending = (tx: Tx, group: Ready[]) =>
+    tx
+      .select({ invitation: invitations, mine: deliveryAttempts })
+      .from(invitations)
+      .innerJoin(deliveryAttempts, eq(deliveryAttempts.invitationId, invitations.id))
+      .where(
+        and(
+          inArray(
+            deliveryAttempts.id,
+            group.map((r) => r.attempt.id),
+          ),
+          eq(deliveryAttempts.lockedBy, workerId),
+        ),
+      )
+      .orderBy(asc(invitations.id))
+      .for('update');
+
+  type Locked = Awaited<ReturnType<typeof lockForSending>>[number];
+
+  type Outcome =
+    | { kind: 'lost' }
+    | { kind: 'superseded'; attempt: Attempt }
+    | { kind: 'sent'; attempt: Attempt; invitation: Invitation; messageId: string }
+    | { kind: 'refused'; attempt: Attempt; invitation: Invitation; tries: number; error: string };
+
+  async function sendOne(ready: Ready, locked: Locked | undefined): Promise<Outcome> {
+    const { attempt, organizationName, inviterName } = ready;
+    if (locked?.mine.state !== 'SENDING') return { kind: 'lost' }; // the lease went to another worker
+    const { invitation, mine } = locked;
+    if (!current(invitation, attempt) || !mine.sealedLink) return { kind: 'superseded', attempt };
+    const messageId = `<${attempt.id}@invitation-api>`;
+    try {
+      await mailer.send(
+        composeInvitationMail({
+          from: config.MAIL_FROM,
+          to: invitation.email,
+          messageId,
+          organizationName,
+          inviterName,
+          role: invitation.role,
+          message: invitation.message,
+          link: config.EMAIL_TRACKING_ENABLED ? `${config.publicUrl}/t/c/${attempt.id}` : sealer.open(mine.sealedLink),
+          trackingPixel: config.EMAIL_TRACKING_ENABLED ? `${config.publicUrl}/t/o/${attempt.id}` : null,
+          expiresAt: invitation.expiresAt,
+        }),
+      );
+      return { kind: 'sent', attempt, invitation, messageId };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { kind: 'refused', attempt, invitation, tries: mine.tries, error: message };
+    }
+  }
+
+  /** A refused send: retried with backoff, or FAILED once the tries are used up. */
+  async function refused(tx: Tx, log: InvitationChange[], outcome: Outcome & { kind: 'refused' }) {
+    const { attempt, invitation, tries, error } = outcome;
+    if (tries >= config.DELIVERY_MAX_TRIES) {
+      logger.warn('delivery failed for good', { attempt: attempt.id, tries, error });
+      return both(
+        finish(tx, attempt, 'FAILED', { lastError: error }),
+        transition(tx, log, invitation, 'FAILED', { error, tries }),
+      );
+    }
+    const wait = backoffMs(tries, config.DELIVERY_BACKOFF_BASE_MS, config.DELIVERY_BACKOFF_MAX_MS);
+    logger.info('delivery will be retried', { attempt: attempt.id, tries, waitMs: wait, error });
+    await tx
+      .update(deliveryAttempts)
+      .set({ state: 'RETRY', lockedUntil: null, lastError: error, availableAt: new Date(clock.now().getTime() + wait) })
+      .where(eq(deliveryAttempts.id, attempt.id));
+  }
+
+  /**
+   * Up to DELIVERY_CONCURRENCY emails at once, in one transaction that holds their invitation rows
+   * (a cancel or resend waits for the sends, so no email leaves after a cancel committed and only
+   * the newest link is ever mailed) and their attempt rows (no lease takeover claims one mid-send).
+   * The writes wait until every send is done: they take the organization's rollup lock, which no
+   * send may hold.
+   */
+  async function sendGroup(group: Ready[], sendsDone: () => void) {
+    await committed(async (tx, log) => {
+      const locked = new Map((await lockForSending(tx, group)).map((l) => [l.mine.id, l]));
+      const outcomes = await Promise.all(group.map((ready) => sendOne(ready, locked.get(ready.attempt.id))));
+      sendsDone();
+      const sent = outcomes.flatMap((o) => (o.kind === 'sent' ? [o] : []));
+      await Promise.all([
+        finishAll(
+          tx,
+          outcomes.flatMap((o) => (o.kind === 'superseded' ? [o.attempt] : [])),
+          'SUPERSEDED',
+        ),
+        finishAll(
+          tx,
+          sent.map((o) => o.attempt),
+          'SENT',
+          new Map(sent.map((o) => [o.attempt.id, o.messageId])),
+        ),
+        transitionAll(
+          tx,
+          log,
+          sent.map((o) => o.invitation),
+          'SENT',
+          new Map(sent.map((o) => [o.invitation.id, o.messageId])),
+        ),
+        ...outcomes.flatMap((o) => (o.kind === 'refused' ? [refused(tx, log, o)] : [])),
+      ]);
     });
   }
 
@@ -258,18 +450,44 @@ export function createDeliveryWorker(deps: {
 
   async function runOnce(): Promise<number> {
     let handled = 0;
-    for (;;) {
-      const claimed = await claim();
-      for (const attempt of claimed) {
+    // Each group sends once the one before has sent, and records and commits while the next one
+    // sends (or the next batch is claimed): the SMTP connections stay busy, and never more than
+    // DELIVERY_CONCURRENCY emails are in flight.
+    const groups: Promise<void>[] = [];
+    try {
+      for (;;) {
+        const claimed = await claim();
+        handled += claimed.length;
+        let ready: Ready[] = [];
         try {
-          await process(attempt);
+          ready = await validate(claimed);
         } catch (error) {
-          // The lease runs out and another pass takes the attempt over.
-          logger.error('delivery attempt crashed', { attempt: attempt.id, error: String(error) });
+          // Their leases run out and another pass takes them over.
+          logger.error('delivery batch crashed', { attempts: claimed.length, error: String(error) });
         }
+        for (let i = 0; i < ready.length; i += config.DELIVERY_CONCURRENCY) {
+          const group = ready.slice(i, i + config.DELIVERY_CONCURRENCY);
+          let sendsDone = () => {};
+          const sent = new Promise<void>((resolve) => {
+            sendsDone = resolve;
+          });
+          groups.push(
+            sendGroup(group, sendsDone)
+              .catch((error: unknown) => {
+                // Their leases run out and another pass takes them over.
+                logger.error('delivery group crashed', {
+                  attempts: group.map((r) => r.attempt.id),
+                  error: String(error),
+                });
+              })
+              .finally(sendsDone),
+          );
+          await sent;
+        }
+        if (claimed.length < config.DELIVERY_BATCH_SIZE || stopped) return handled;
       }
-      handled += claimed.length;
-      if (claimed.length < config.DELIVERY_BATCH_SIZE || stopped) return handled;
+    } finally {
+      await Promise.all(groups);
     }
   }
 

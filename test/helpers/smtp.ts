@@ -16,8 +16,8 @@ export interface SmtpSink {
   failNext(n: number): void;
   /** Refuse every message with a permanent error (550) while true. */
   refuseAll(on: boolean): void;
-  /** Hold messages at the end of DATA until `release()`; resolves when one is being held. */
-  hold(): Promise<void>;
+  /** Hold messages at the end of DATA until `release()`; resolves once `count` are held at once. */
+  hold(count?: number): Promise<void>;
   release(): void;
   /** Resolves once `count` messages have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
@@ -76,10 +76,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     refuseAll: (on) => {
       refusing = on;
     },
-    hold: () => {
+    hold: (count = 1) => {
       holding = true;
       return new Promise<void>((resolve) => {
-        onHeld = resolve;
+        onHeld = () => {
+          if (held.length >= count) resolve();
+        };
       });
     },
     release: () => {
