@@ -164,6 +164,33 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
 
   const isFinal = (invitation: Invitation) => effectiveStatus(invitation, clock.now()) !== 'PENDING';
 
+  async function* statesOf(
+    userId: string,
+    invitationId: string,
+    changes: AsyncIterator<InvitationChange>,
+  ): AsyncGenerator<Invitation> {
+    // Listen before reading, so no change falls between the read and the subscription.
+    let next = changes.next();
+    try {
+      let invitation = await byId(invitationId);
+      if (!invitation) return;
+      yield invitation;
+      while (!isFinal(invitation)) {
+        const { done, value: change } = await next;
+        if (done) return;
+        if (!(await mayWatch(userId, invitation.organizationId))) return;
+        const fresh = await byId(invitationId);
+        if (!fresh) return;
+        // The statuses as of this change: a later change has its own message, so none is skipped.
+        invitation = { ...fresh, status: change.status, deliveryStatus: change.deliveryStatus };
+        yield invitation;
+        next = changes.next();
+      }
+    } finally {
+      await changes.return?.();
+    }
+  }
+
   return {
     mayWatch,
 
@@ -174,28 +201,20 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     },
 
     /** The current state first, then the state after each change; ends once the invitation is final. */
-    async *invitationStatus(userId: string, invitationId: string): AsyncGenerator<Invitation> {
+    invitationStatus(userId: string, invitationId: string): AsyncIterableIterator<Invitation> {
       const changes = events.invitationChanges(invitationId)[Symbol.asyncIterator]();
-      // Listen before reading, so no change falls between the read and the subscription.
-      let next = changes.next();
-      try {
-        let invitation = await byId(invitationId);
-        if (!invitation) return;
-        yield invitation;
-        while (!isFinal(invitation)) {
-          const { done, value: change } = await next;
-          if (done) return;
-          if (!(await mayWatch(userId, invitation.organizationId))) return;
-          const fresh = await byId(invitationId);
-          if (!fresh) return;
-          // The statuses as of this change: a later change has its own message, so none is skipped.
-          invitation = { ...fresh, status: change.status, deliveryStatus: change.deliveryStatus };
-          yield invitation;
-          next = changes.next();
-        }
-      } finally {
-        await changes.return?.();
-      }
+      const states = statesOf(userId, invitationId, changes);
+      // A generator waiting for its next change takes return() only once that change comes, which
+      // may be never: ending the bus stream first ends that wait, so a departed client leaves at once.
+      const stream: AsyncIterableIterator<Invitation> = {
+        next: () => states.next(),
+        return: async () => {
+          await changes.return?.();
+          return states.return(undefined);
+        },
+        [Symbol.asyncIterator]: () => stream,
+      };
+      return stream;
     },
 
     /** Every change in the organisation, with the invitation as it stands after it. */
