@@ -2,11 +2,11 @@
 // loop with the server it measures. `api`: the real app from buildApp, configured by the
 // environment the runner passes. `floor`: a bare node:http server answering the list floor as JSON
 // (`/list`), and a bare graphql-ws server whose invitationEvents subscription gets every event
-// posted to `/emit` (the fan-out floor: no auth, no database, no per-event checks).
+// posted to `/emit`, handed to every subscriber at once (the fan-out floor: no auth, no database,
+// no per-event checks).
 // Tells its parent { port } over IPC once listening; answers 'memory' with its memory usage; stops
 // on a 'stop' message or when the parent goes.
 import { randomUUID } from 'node:crypto';
-import { EventEmitter, on } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema } from 'graphql';
@@ -24,6 +24,41 @@ async function startApi(): Promise<() => Promise<void>> {
   return () => app.stop();
 }
 
+/**
+ * The least a subscription's source can be: a listener and a queue. Its return() unsubscribes at
+ * once; an async generator waiting in `for await` only would at its next event, so a departed
+ * client's subscription (and its memory) stayed until then and was counted as the next run's baseline.
+ */
+function subscriberStream(listeners: Set<(event: unknown) => void>): AsyncIterableIterator<unknown> {
+  const queued: unknown[] = [];
+  let waiting: ((result: IteratorResult<unknown>) => void) | undefined;
+  const listener = (event: unknown) => {
+    if (!waiting) {
+      queued.push(event);
+      return;
+    }
+    const resolve = waiting;
+    waiting = undefined;
+    resolve({ done: false, value: event });
+  };
+  listeners.add(listener);
+  const stream: AsyncIterableIterator<unknown> = {
+    next: () =>
+      queued.length > 0
+        ? Promise.resolve({ done: false, value: queued.shift() })
+        : new Promise((resolve) => {
+            waiting = resolve;
+          }),
+    return: () => {
+      listeners.delete(listener);
+      waiting?.({ done: true, value: undefined });
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]: () => stream,
+  };
+  return stream;
+}
+
 async function startFloor(): Promise<() => Promise<void>> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
@@ -33,7 +68,8 @@ async function startFloor(): Promise<() => Promise<void>> {
     if (url.pathname === '/emit') {
       // Shaped like the API's global ids, so both send the clients messages of the same size.
       const id = Buffer.from(`Invitation:${randomUUID()}`).toString('base64url');
-      feed.emit('event', { invitationEvents: { type: 'CREATED', at: new Date().toISOString(), invitation: { id } } });
+      const event = { invitationEvents: { type: 'CREATED', at: new Date().toISOString(), invitation: { id } } };
+      for (const listener of listeners) listener(event);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id }));
       return;
@@ -51,21 +87,14 @@ async function startFloor(): Promise<() => Promise<void>> {
       },
     );
   });
-  const feed = new EventEmitter();
-  feed.setMaxListeners(0);
+  const listeners = new Set<(event: unknown) => void>();
   const schema = buildSchema(`
     type Invitation { id: ID! }
     type Update { type: String! at: String! invitation: Invitation! }
     type Query { ok: Boolean }
     type Subscription { invitationEvents(organizationId: ID!): Update }
   `);
-  const roots = {
-    subscription: {
-      invitationEvents: async function* () {
-        for await (const [event] of on(feed, 'event')) yield event;
-      },
-    },
-  };
+  const roots = { subscription: { invitationEvents: () => subscriberStream(listeners) } };
   const wss = new WebSocketServer({ server, path: '/graphql' });
   useServer({ schema, roots }, wss);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
