@@ -451,9 +451,10 @@ export function createDeliveryWorker(deps: {
   async function runOnce(): Promise<number> {
     let handled = 0;
     // Each group sends once the one before has sent, and records and commits while the next one
-    // sends (or the next batch is claimed): the SMTP connections stay busy, and never more than
-    // DELIVERY_CONCURRENCY emails are in flight.
+    // sends; the next batch is claimed and validated while the last group sends. The SMTP
+    // connections stay busy, and never more than DELIVERY_CONCURRENCY emails are in flight.
     const groups: Promise<void>[] = [];
+    let previousSent = Promise.resolve();
     try {
       for (;;) {
         const claimed = await claim();
@@ -467,6 +468,7 @@ export function createDeliveryWorker(deps: {
         }
         for (let i = 0; i < ready.length; i += config.DELIVERY_CONCURRENCY) {
           const group = ready.slice(i, i + config.DELIVERY_CONCURRENCY);
+          await previousSent;
           let sendsDone = () => {};
           const sent = new Promise<void>((resolve) => {
             sendsDone = resolve;
@@ -482,7 +484,7 @@ export function createDeliveryWorker(deps: {
               })
               .finally(sendsDone),
           );
-          await sent;
+          previousSent = sent;
         }
         if (claimed.length < config.DELIVERY_BATCH_SIZE || stopped) return handled;
       }
