@@ -97,6 +97,9 @@ export function createAccountService(deps: {
     return ok({ actor, target, owners: rows.filter((m) => m.role === 'OWNER').length });
   }
 
+  const membershipsOf = (userId: string): Promise<Membership[]> =>
+    db.select().from(memberships).where(eq(memberships.userId, userId));
+
   async function userForToken(verified: VerifiedToken): Promise<User | undefined> {
     if (verified.kind === 'local') {
       if (!isUuid(verified.userId)) return undefined;
@@ -308,7 +311,7 @@ export function createAccountService(deps: {
         return { user, memberships: mine };
       }
       const user = await userForToken(verified);
-      return user && { user, memberships: await db.select().from(memberships).where(eq(memberships.userId, user.id)) };
+      return user && { user, memberships: await membershipsOf(user.id) };
     },
 
     /** Signs in a user another service has just created or verified. */
@@ -318,9 +321,7 @@ export function createAccountService(deps: {
       return (await db.select().from(memberships).where(eq(memberships.id, id)))[0];
     },
 
-    async membershipsOf(userId: string): Promise<Membership[]> {
-      return db.select().from(memberships).where(eq(memberships.userId, userId));
-    },
+    membershipsOf,
   };
 }
 

@@ -234,11 +234,16 @@ export function createInvitationService(deps: {
 
   const sameEmail = (email: string) => sql`lower(${invitations.email}) = ${email.toLowerCase()}`;
 
-  async function pendingTo(executor: Executor, organizationId: string, email: string) {
-    const [row] = await executor
+  /** The pending invitation to the address, as a query: read alone, or inside the send facts. */
+  const pendingQuery = (executor: Executor, organizationId: string, email: string, now: Date) =>
+    executor
       .select({ id: invitations.id })
       .from(invitations)
-      .where(and(eq(invitations.organizationId, organizationId), sameEmail(email), pendingNow(clock.now())));
+      .where(and(eq(invitations.organizationId, organizationId), sameEmail(email), pendingNow(now)))
+      .limit(1);
+
+  async function pendingTo(executor: Executor, organizationId: string, email: string) {
+    const [row] = await pendingQuery(executor, organizationId, email, clock.now());
     return row;
   }
 
@@ -256,11 +261,7 @@ export function createInvitationService(deps: {
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.organizationId, input.organizationId), sql`lower(${users.email}) = ${input.email}`))
       .limit(1);
-    const pending = executor
-      .select({ id: invitations.id })
-      .from(invitations)
-      .where(and(ofAddress, pendingNow(now)))
-      .limit(1);
+    const pending = pendingQuery(executor, input.organizationId, input.email, now);
     const lapsed = executor
       .select({ id: invitations.id })
       .from(invitations)
