@@ -16,7 +16,9 @@ describe('seedInvitationHistory', () => {
     const { organizationId, userId } = owner.raw;
     const now = t.clock.now();
     const count = 3_000;
-    await seedInvitationHistory(t.app.database.db, { organizationId, inviterIds: [userId], count, now, days: 40 });
+    // Six transactions, two at a time: their rollup writes meet on the same weeks and slots.
+    const history = { organizationId, inviterIds: [userId], count, now, days: 40, chunkSize: 500 };
+    await seedInvitationHistory(t.app.database.db, history);
 
     const db = t.app.database.db;
     const rows = await db.select().from(invitations).where(eq(invitations.organizationId, organizationId));

@@ -15,10 +15,12 @@ export interface HistoryOptions {
   /** Histories end here; creation times fall in the year before. */
   now: Date;
   days?: number;
+  /** Invitations per transaction; two transactions run at once. */
+  chunkSize?: number;
 }
 
 const CHUNK = 25_000;
-/** Chunks in flight at once: the inserts run side by side, the rollup triggers one after another. */
+/** Chunks in flight at once: all but the rollup upserts (one organisation's at a time) run side by side. */
 const PARALLEL = 2;
 
 /** Adds `count` invitations with their events to the organisation. */
@@ -28,10 +30,11 @@ export async function seedInvitationHistory(db: Db, options: HistoryOptions): Pr
   // and more): every row here refers to rows that exist, and the rollups are applied explicitly.
   const [who] = await rows<{ superuser: boolean }>(db, sql`select current_setting('is_superuser') = 'on' as superuser`);
   const direct = who?.superuser === true;
-  const starts = Array.from({ length: Math.ceil(options.count / CHUNK) }, (_, i) => i * CHUNK + 1);
+  const size = options.chunkSize ?? CHUNK;
+  const starts = Array.from({ length: Math.ceil(options.count / size) }, (_, i) => i * size + 1);
   const work = async () => {
     for (let first = starts.shift(); first !== undefined; first = starts.shift()) {
-      await seedChunk(db, options, { batch, first, last: Math.min(options.count, first + CHUNK - 1), direct });
+      await seedChunk(db, options, { batch, first, last: Math.min(options.count, first + size - 1), direct });
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, work));
@@ -122,12 +125,14 @@ async function seedChunk(
       ) e(n, type, data, at)
       where e.at is not null
       returning *)
+      -- The activity first: each function counts before it takes the organisation's rollup lock,
+      -- which is held until commit, so the larger count must not run under the other's lock.
       ${
         direct
-          ? sql`select invitation_cohorts_apply(array(select row(1, i.organization_id, i.created_at, i.invited_by_id,
+          ? sql`select invitation_activity_apply(array(select x::invitation_events from e x)),
+              invitation_cohorts_apply(array(select row(1, i.organization_id, i.created_at, i.invited_by_id,
                 i.role, i.status, i.delivery_status, i.responded_at, i.opened_at, i.clicked_at, i.attempts,
-                i.message)::invitation_change from i)),
-              invitation_activity_apply(array(select x::invitation_events from e x))`
+                i.message)::invitation_change from i))`
           : sql`select count(*) from e`
       }
     `);
