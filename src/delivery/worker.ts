@@ -4,8 +4,7 @@
 // commit. Talks to the database, the mailer, the event bus and DNS (MX lookups, when enabled).
 import { randomUUID } from 'node:crypto';
 import { resolveMx } from 'node:dns/promises';
-import { and, asc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import {
@@ -13,7 +12,6 @@ import {
   type DeliveryStatus,
   deliveryAttempts,
   emailSuppressions,
-  invitationEvents,
   invitations,
   organizations,
   users,
@@ -25,7 +23,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Mailer } from './mailer.js';
 import { composeInvitationMail } from './message.js';
 import type { Sealer } from './sealing.js';
-import { recordDeliveryStatus } from './transitions.js';
+import { perRow, recordDeliveryStatus, recordDeliveryStatuses } from './transitions.js';
 
 type Attempt = typeof deliveryAttempts.$inferSelect;
 type Invitation = typeof invitations.$inferSelect;
@@ -99,68 +97,6 @@ export function createDeliveryWorker(deps: {
   const both = async (...writes: Promise<unknown>[]) => {
     await Promise.all(writes);
   };
-
-  /** `case <id column> when <id> then <value> … else <column> end`: a value per row in one UPDATE. */
-  const perRow = (id: AnyPgColumn, column: AnyPgColumn, values: [string, string][]): SQL =>
-    sql`case ${id} ${sql.join(
-      values.map(([key, value]) => sql`when ${key}::uuid then ${value}`),
-      sql` `,
-    )} else ${column} end`;
-
-  /**
-   * recordDeliveryStatus (transitions.ts) for many invitations at once: one UPDATE and one INSERT
-   * whatever their number, since the rollup triggers run once per statement and cost about the
-   * same for one row as for fifty. `messageIds` by invitation id, for SENT.
-   */
-  async function transitionAll(
-    tx: Tx,
-    log: InvitationChange[],
-    moving: Invitation[],
-    to: DeliveryStatus,
-    messageIds?: Map<string, string>,
-  ) {
-    const changed = moving.filter((invitation) => invitation.deliveryStatus !== to);
-    if (changed.length === 0) return;
-    const at = clock.now();
-    await both(
-      tx
-        .update(invitations)
-        .set({
-          deliveryStatus: to,
-          updatedAt: at,
-          ...(messageIds ? { messageId: perRow(invitations.id, invitations.messageId, [...messageIds]) } : {}),
-        })
-        .where(
-          inArray(
-            invitations.id,
-            changed.map((invitation) => invitation.id),
-          ),
-        ),
-      tx.insert(invitationEvents).values(
-        changed.map((invitation) => ({
-          invitationId: invitation.id,
-          organizationId: invitation.organizationId,
-          type: 'DELIVERY_STATUS_CHANGED' as const,
-          data: {
-            from: invitation.deliveryStatus,
-            to,
-            ...(messageIds?.has(invitation.id) ? { messageId: messageIds.get(invitation.id) } : {}),
-          },
-          createdAt: at,
-        })),
-      ),
-    );
-    for (const invitation of changed) {
-      log.push({
-        invitationId: invitation.id,
-        organizationId: invitation.organizationId,
-        type: 'DELIVERY_STATUS_CHANGED',
-        status: invitation.status,
-        deliveryStatus: to,
-        at: at.toISOString(),
-      });
-    }
-  }
 
   async function finish(tx: Tx, attempt: Attempt, state: DeliveryState, extra: Partial<Attempt> = {}) {
     await tx
@@ -326,7 +262,7 @@ export function createDeliveryWorker(deps: {
       await Promise.all([
         ...rejected,
         finishAll(tx, superseded, 'SUPERSEDED'),
-        transitionAll(tx, log, sending, 'SENDING'),
+        recordDeliveryStatuses(tx, log, sending, 'SENDING', clock.now()),
       ]);
     });
     return ready;
@@ -417,6 +353,7 @@ export function createDeliveryWorker(deps: {
       const outcomes = await Promise.all(group.map((ready) => sendOne(ready, locked.get(ready.attempt.id))));
       sendsDone();
       const sent = outcomes.flatMap((o) => (o.kind === 'sent' ? [o] : []));
+      const messageIds = new Map(sent.map((o) => [o.invitation.id, o.messageId]));
       await Promise.all([
         finishAll(
           tx,
@@ -429,12 +366,13 @@ export function createDeliveryWorker(deps: {
           'SENT',
           new Map(sent.map((o) => [o.attempt.id, o.messageId])),
         ),
-        transitionAll(
+        recordDeliveryStatuses(
           tx,
           log,
           sent.map((o) => o.invitation),
           'SENT',
-          new Map(sent.map((o) => [o.invitation.id, o.messageId])),
+          clock.now(),
+          (invitation) => ({ messageId: messageIds.get(invitation.id) }),
         ),
         ...outcomes.flatMap((o) => (o.kind === 'refused' ? [refused(tx, log, o)] : [])),
       ]);
