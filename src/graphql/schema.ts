@@ -1,5 +1,7 @@
 // Imports every type file, then builds the schema.
+import { type GraphQLSchema, isObjectType } from 'graphql';
 import { builder } from './builder.js';
+import { encodeGlobalID } from './globalId.js';
 import './types/DateTime.js';
 import './types/Date.js';
 import './types/UserError.js';
@@ -37,4 +39,19 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-export const schema = builder.toSchema({ sortSchema: true });
+/**
+ * The relay plugin resolves every node's `id` asynchronously, whatever its source: one promise per
+ * node, which makes each item of a list complete asynchronously (about a tenth of the CPU of a
+ * 100-item page). Every node id here is its row's uuid column, so it is encoded in step.
+ */
+function encodeNodeIdsInStep(built: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(built.getTypeMap())) {
+    if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
+    const id = type.getFields().id;
+    if (!id) throw new Error(`${type.name} implements Node without an id`);
+    id.resolve = (row: { id: string }) => encodeGlobalID(type.name, row.id);
+  }
+  return built;
+}
+
+export const schema = encodeNodeIdsInStep(builder.toSchema({ sortSchema: true }));
