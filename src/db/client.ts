@@ -25,6 +25,31 @@ export type DatabaseOptions =
   /** `dataDir` undefined means in memory. */
   | { dataDir: string | undefined };
 
+/**
+ * Drizzle runs every statement unprepared, and postgres.js then describes an unprepared statement
+ * with parameters in a round trip of its own before running it: two round trips per statement.
+ * Prepared, a statement is described once per connection and runs in one. Transactions and
+ * savepoints hand out clients of their own, so those are wrapped too.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === 'unsafe') {
+        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters, { ...options, prepare: true });
+      }
+      if (key === 'begin' || key === 'savepoint') {
+        const open = Reflect.get(target, key, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const work = args.pop() as (inner: postgres.Sql) => unknown;
+          return open.call(target, ...args, (inner: postgres.Sql) => work(preparing(inner)));
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
 export function openDatabase(options: DatabaseOptions): Database {
   if ('url' in options) {
     const client = postgres(options.url, {
@@ -38,7 +63,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       },
     });
     return {
-      db: drizzlePostgres({ client, relations }) as unknown as Db,
+      db: drizzlePostgres({ client: preparing(client), relations }) as unknown as Db,
       driver: 'postgres',
       close: () => client.end({ timeout: 5 }),
     };
