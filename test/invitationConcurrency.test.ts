@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../src/analytics/service.js';
 import {
   auditLog,
   deliveryAttempts,
@@ -17,6 +18,7 @@ import {
   users,
 } from '../src/db/schema/index.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
+import { recordAudit, verifyAuditChain } from '../src/lib/audit.js';
 import { graphql } from './generated/index.js';
 import { type GraphQLResult, startTestApp, type TestApp, type TestClock, useTestApp } from './helpers/app.js';
 import { testDatabase } from './helpers/db.js';
@@ -465,6 +467,30 @@ describe('one invitation raced from several sides', () => {
       expect(rows[0]).toMatchObject({ id: rawId(winners[0]?.invitation.id ?? ''), email, status: 'PENDING' });
       expect(await deliveriesOf(winners[0]?.invitation.id ?? '')).toHaveLength(1);
     }
+  });
+
+  it('keeps one unbroken audit chain when 20 transactions append to it at once', async () => {
+    const owner = await newAccount(t, 'chain');
+    const { organizationId, userId } = owner.raw;
+    const db = t.app.database.db;
+    // Each append in a transaction of its own, as many at once as the pool has connections.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        recordAudit(
+          db,
+          { userId, ip: null, userAgent: null },
+          { organizationId, action: 'invitation.created', targetType: 'Invitation', data: { i } },
+        ),
+      ),
+    );
+    // The organisation's creation, then the 20, each on the one before: no two share a predecessor.
+    expect(await verifyAuditChain(db, organizationId)).toEqual({ valid: true, checked: 21, firstBrokenId: null });
+    const [forks] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from (select prev_hash from audit_log where organization_id = ${organizationId}
+        group by prev_hash having count(*) > 1) f`,
+    );
+    expect(forks?.n).toBe(0);
   });
 });
 

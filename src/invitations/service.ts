@@ -431,10 +431,13 @@ export function createInvitationService(deps: {
       idempotencyKey,
       input,
       async (tx, log) => {
-        const facts = await sendFacts(tx, input, actor);
+        // Sent together, one round trip; a refusal rolls the count back.
+        const [facts, limited] = await Promise.all([
+          sendFacts(tx, input, actor),
+          countSend(tx, input.organizationId, actor.userId),
+        ]);
         const failed = policyChecks(facts, input).find((c) => !c.passed);
         if (failed?.error) return fail(failed.error);
-        const limited = await countSend(tx, input.organizationId, actor.userId);
         if (limited) return fail(limited);
         // A lapsed invitation to the address still holds the one-pending slot until recorded expired.
         if (facts?.lapsed) {
@@ -465,22 +468,24 @@ export function createInvitationService(deps: {
           .returning();
         if (!invitation) throw new Error('insert returned no invitation');
         const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
-        await queueDelivery(tx, invitation, link);
-        await appendEvent(tx, log, invitation, 'CREATED', actor.userId, { role: invitation.role });
-        await recordAudit(tx, actor, {
-          organizationId: invitation.organizationId,
-          action: 'invitation.created',
-          targetType: 'Invitation',
-          targetId: invitation.id,
-          data: {
-            after: {
-              email: invitation.email,
-              role: invitation.role,
-              permissions: invitation.permissions,
-              expiresAt: invitation.expiresAt.toISOString(),
+        await Promise.all([
+          queueDelivery(tx, invitation, link),
+          appendEvent(tx, log, invitation, 'CREATED', actor.userId, { role: invitation.role }),
+          recordAudit(tx, actor, {
+            organizationId: invitation.organizationId,
+            action: 'invitation.created',
+            targetType: 'Invitation',
+            targetId: invitation.id,
+            data: {
+              after: {
+                email: invitation.email,
+                role: invitation.role,
+                permissions: invitation.permissions,
+                expiresAt: invitation.expiresAt.toISOString(),
+              },
             },
-          },
-        });
+          }),
+        ]);
         return ok({ invitation, inviteUrl: link, replayed: false });
       },
       replayed,
