@@ -98,15 +98,13 @@ export function createDeliveryWorker(deps: {
     await Promise.all(writes);
   };
 
-  async function finish(tx: Tx, attempt: Attempt, state: DeliveryState, extra: Partial<Attempt> = {}) {
-    await tx
-      .update(deliveryAttempts)
-      .set({ state, sealedLink: null, lockedUntil: null, finishedAt: clock.now(), ...extra })
-      .where(eq(deliveryAttempts.id, attempt.id));
-  }
-
-  /** Ends many attempts in one statement; `messageIds` by attempt id, for SENT. */
-  async function finishAll(tx: Tx, ending: Attempt[], state: DeliveryState, messageIds?: Map<string, string>) {
+  /** Ends attempts in one statement; `messageIds` by attempt id, for SENT; `extra` for every row. */
+  async function finishAll(
+    tx: Tx,
+    ending: Attempt[],
+    state: DeliveryState,
+    { messageIds, ...extra }: Partial<Attempt> & { messageIds?: Map<string, string> } = {},
+  ) {
     if (ending.length === 0) return;
     // With click tracking the redirect still needs the link of a sent mail while the invitation is open.
     const keepLink = state === 'SENT' && config.EMAIL_TRACKING_ENABLED;
@@ -118,6 +116,7 @@ export function createDeliveryWorker(deps: {
         finishedAt: clock.now(),
         ...(keepLink ? {} : { sealedLink: null }),
         ...(messageIds ? { messageId: perRow(deliveryAttempts.id, deliveryAttempts.messageId, [...messageIds]) } : {}),
+        ...extra,
       })
       .where(
         inArray(
@@ -126,6 +125,9 @@ export function createDeliveryWorker(deps: {
         ),
       );
   }
+
+  const finish = (tx: Tx, attempt: Attempt, state: DeliveryState, extra: Partial<Attempt> = {}) =>
+    finishAll(tx, [attempt], state, extra);
 
   /** Runs `work` in a transaction and publishes its changes once committed. */
   async function committed(work: (tx: Tx, log: InvitationChange[]) => Promise<void>) {
@@ -364,7 +366,7 @@ export function createDeliveryWorker(deps: {
           tx,
           sent.map((o) => o.attempt),
           'SENT',
-          new Map(sent.map((o) => [o.attempt.id, o.messageId])),
+          { messageIds: new Map(sent.map((o) => [o.attempt.id, o.messageId])) },
         ),
         recordDeliveryStatuses(
           tx,

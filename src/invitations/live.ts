@@ -6,7 +6,7 @@
 // it. The per-invitation feed batches its checks and reads per tick instead.
 // Talks to the database and the event bus.
 import DataLoader from 'dataloader';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { invitations, memberships } from '../db/schema/index.js';
 import type { EventBus, InvitationChange } from '../events/bus.js';
@@ -64,29 +64,6 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
   );
   const mayWatch = (userId: string, organizationId: string) => watchers.load(`${userId} ${organizationId}`);
 
-  /** Which of `userIds` are owners or admins of the organisation now. */
-  async function watchersAmong(organizationId: string, userIds: string[]): Promise<Set<string>> {
-    const rows = await db
-      .select({ userId: memberships.userId })
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.organizationId, organizationId),
-          inArray(memberships.userId, userIds),
-          inArray(memberships.role, ['OWNER', 'ADMIN']),
-        ),
-      );
-    return new Set(rows.map((row) => row.userId));
-  }
-
-  async function invitationIn(organizationId: string, id: string): Promise<Invitation | undefined> {
-    const [row] = await db
-      .select()
-      .from(invitations)
-      .where(and(eq(invitations.id, id), eq(invitations.organizationId, organizationId)));
-    return row;
-  }
-
   const organizationFeeds = new Map<string, ReturnType<typeof openOrganizationFeed>>();
 
   /**
@@ -122,10 +99,14 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
       let allowed: Set<string>;
       let invitation: Invitation | undefined;
       try {
-        [allowed, invitation] = await Promise.all([
-          watchersAmong(organizationId, [...users.keys()]),
-          invitationIn(organizationId, change.invitationId),
+        // One query each: the loaders batch what is asked in the same tick.
+        const watching = [...users.keys()];
+        const [may, found] = await Promise.all([
+          Promise.all(watching.map((userId) => mayWatch(userId, organizationId))),
+          byId(change.invitationId),
         ]);
+        allowed = new Set(watching.filter((_, i) => may[i]));
+        invitation = found?.organizationId === organizationId ? found : undefined;
       } catch (error) {
         for (const subscriber of audience) subscriber.end(error);
         return;
