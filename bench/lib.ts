@@ -8,7 +8,7 @@ import type postgres from 'postgres';
 /** Connections per pool, the same for the API and for the floors so neither gets more of the database. */
 export const POOL_SIZE = 10;
 
-/** Same key as CHAIN_LOCK in src/lib/audit.ts: the floor serialises its audit appends the way the API does. */
+/** Same key as CHAIN_LOCK in src/audit/log.ts: the floor serialises its audit appends the way the API does. */
 const AUDIT_CHAIN_LOCK = 727_002;
 const GENESIS_HASH = '0'.repeat(64);
 

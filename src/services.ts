@@ -9,7 +9,7 @@ import type { EventBus } from './events/bus.js';
 import { createLiveService, type LiveService } from './invitations/live.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
 import type { Clock } from './lib/clock.js';
-import { createRateLimiter } from './lib/rateLimiter.js';
+import { createRateLimiter } from './rateLimits/limiter.js';
 
 export interface Services {
   accounts: AccountService;

@@ -8,6 +8,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/analytics/service.js';
+import { recordAudit, verifyAuditChain } from '../src/audit/log.js';
 import {
   auditLog,
   deliveryAttempts,
@@ -18,7 +19,6 @@ import {
   users,
 } from '../src/db/schema/index.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
-import { recordAudit, verifyAuditChain } from '../src/lib/audit.js';
 import { graphql } from './generated/index.js';
 import { type GraphQLResult, startTestApp, type TestApp, type TestClock, useTestApp } from './helpers/app.js';
 import { testDatabase } from './helpers/db.js';

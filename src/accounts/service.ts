@@ -1,13 +1,13 @@
 // Users, organisations and memberships: sign-up, log-in (with brute-force limits), and the role
 // rules. Talks to the database, the password hasher, the token signer and the rate limiter.
 import { and, eq, sql } from 'drizzle-orm';
+import { type Actor, recordAudit } from '../audit/log.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { TokenService, VerifiedToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Db, Executor } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { type MemberRole, memberships, organizations, users } from '../db/schema/index.js';
-import { type Actor, recordAudit } from '../lib/audit.js';
 import {
   EmailTakenError,
   fail,
@@ -19,8 +19,8 @@ import {
   RoleNotAllowedError,
   TooManyAttemptsError,
 } from '../lib/errors.js';
-import type { RateLimiter } from '../lib/rateLimiter.js';
 import { isUuid } from '../lib/uuid.js';
+import type { RateLimiter } from '../rateLimits/limiter.js';
 
 export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;

@@ -1,8 +1,8 @@
 // The per-request context: who is asking (verified once here), from where, and the services.
 import { GraphQLError } from 'graphql';
 import type { Membership, User } from '../accounts/service.js';
+import type { Actor } from '../audit/log.js';
 import type { Db } from '../db/client.js';
-import type { Actor } from '../lib/audit.js';
 import type { Clock } from '../lib/clock.js';
 import type { Services } from '../services.js';
 

@@ -4,6 +4,7 @@
 // audit row; typed failures roll back whatever the attempt wrote.
 import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { AccountService, SignedIn, User } from '../accounts/service.js';
+import { type Actor, recordAudit } from '../audit/log.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Config } from '../config.js';
 import type { Db, Executor, Tx } from '../db/client.js';
@@ -21,7 +22,6 @@ import {
 import { transactionResult } from '../db/transaction.js';
 import type { Sealer } from '../delivery/sealing.js';
 import type { EventBus, InvitationChange } from '../events/bus.js';
-import { type Actor, recordAudit } from '../lib/audit.js';
 import type { Clock } from '../lib/clock.js';
 import {
   type DomainError,
@@ -33,7 +33,7 @@ import {
   RoleNotAllowedError,
   TooManyAttemptsError,
 } from '../lib/errors.js';
-import { createRateLimiter, type RateLimiter, type Window } from '../lib/rateLimiter.js';
+import { createRateLimiter, type RateLimiter, type Window } from '../rateLimits/limiter.js';
 import {
   AccountExistsError,
   AlreadyMemberError,

@@ -1,4 +1,4 @@
-import { verifyAuditChain } from '../../lib/audit.js';
+import { verifyAuditChain } from '../../audit/log.js';
 import { builder } from '../builder.js';
 import { Organization } from './Organization.js';
 

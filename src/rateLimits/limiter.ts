@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { rateLimitCounters } from '../db/schema/index.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../lib/clock.js';
 
 export interface Window {
   key: string;
