@@ -2,9 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { schema } from '../src/graphql/schema.js';
+import { contractViolations, FROZEN_HEADER } from './schema-contract.js';
 
 const file = new URL('../schema/schema.graphql', import.meta.url);
-const printed = `${printSchema(lexicographicSortSchema(schema))}\n`;
+const printed = `${FROZEN_HEADER}\n${printSchema(lexicographicSortSchema(schema))}\n`;
 
 if (process.argv.includes('--check')) {
   let current = '';
@@ -16,6 +17,12 @@ if (process.argv.includes('--check')) {
     process.exit(1);
   }
   console.log('schema/schema.graphql is current');
+  const violations = await contractViolations(schema);
+  if (violations.length > 0) {
+    console.error(`The schema breaks clients of the frozen contract:\n${violations.join('\n')}`);
+    process.exit(1);
+  }
+  console.log('no breaking change since the contract was frozen');
 } else {
   writeFileSync(file, printed);
   console.log('wrote schema/schema.graphql');

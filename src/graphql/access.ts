@@ -1,11 +1,20 @@
 // What the viewer may see by id, for `node(id)`: their own user, co-members, objects of
-// organisations they belong to, invitations of those they manage and invitations addressed to them.
+// organisations they belong to, invitations (and their events) of those they manage, invitations
+// addressed to them, and audit entries of organisations they manage.
+import { canManage } from '../auth/policy.js';
 import type { Context } from './context.js';
 
 export async function canSeeNode(ctx: Context, { typename, id }: { typename: string; id: string }): Promise<boolean> {
   if (!ctx.viewer) return false;
+  const viewer = ctx.viewer;
   const mine = await ctx.memberships();
   const orgIds = new Set(mine.map((m) => m.organizationId));
+  const manages = (organizationId: string) => canManage(mine.find((m) => m.organizationId === organizationId)?.role);
+  const mayReadInvitation = async (invitationId: string) => {
+    const invitation = await ctx.services.invitations.byId(invitationId);
+    if (!invitation) return false;
+    return manages(invitation.organizationId) || invitation.email === viewer.user.email.toLowerCase();
+  };
   switch (typename) {
     case 'Organization':
       return orgIds.has(id);
@@ -13,14 +22,18 @@ export async function canSeeNode(ctx: Context, { typename, id }: { typename: str
       const membership = await ctx.services.accounts.membershipById(id);
       return membership !== undefined && orgIds.has(membership.organizationId);
     }
-    case 'Invitation': {
-      const invitation = await ctx.services.invitations.byId(id);
-      if (!invitation) return false;
-      const role = mine.find((m) => m.organizationId === invitation.organizationId)?.role;
-      return role === 'OWNER' || role === 'ADMIN' || invitation.email === ctx.viewer.user.email.toLowerCase();
+    case 'Invitation':
+      return mayReadInvitation(id);
+    case 'InvitationEvent': {
+      const event = await ctx.db.query.invitationEvents.findFirst({ where: { id }, columns: { invitationId: true } });
+      return event !== undefined && (await mayReadInvitation(event.invitationId));
+    }
+    case 'AuditEntry': {
+      const entry = await ctx.db.query.auditLog.findFirst({ where: { id }, columns: { organizationId: true } });
+      return entry?.organizationId != null && manages(entry.organizationId);
     }
     case 'User': {
-      if (id === ctx.viewer.user.id) return true;
+      if (id === viewer.user.id) return true;
       const theirs = await ctx.services.accounts.membershipsOf(id);
       return theirs.some((m) => orgIds.has(m.organizationId));
     }

@@ -35,9 +35,15 @@ import './types/invitationEvents.js';
 import './types/InvitationStats.js';
 import './types/invitationAnalytics.js';
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({
+  description: 'What can be read. Fields answer null or a typed error on their own; one never blanks another.',
+});
+builder.mutationType({
+  description: 'What can be changed. Each takes one input and answers its payload or a typed error (see UserError).',
+});
+builder.subscriptionType({
+  description: 'Live feeds over graphql-ws (WebSocket) or Server-Sent Events, on the same /graphql path.',
+});
 
 /**
  * The relay plugin resolves every node's `id` asynchronously, whatever its source: one promise per
@@ -54,4 +60,13 @@ function encodeNodeIdsInStep(built: GraphQLSchema): GraphQLSchema {
   return built;
 }
 
-export const schema = encodeNodeIdsInStep(builder.toSchema({ sortSchema: true }));
+/** The drizzle plugin's `totalCount` field takes no options, so its description is set here. */
+function describeTotalCounts(built: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(built.getTypeMap())) {
+    const totalCount = isObjectType(type) && type.name.endsWith('Connection') ? type.getFields().totalCount : undefined;
+    if (totalCount && !totalCount.description) totalCount.description = 'How many items match, across all pages.';
+  }
+  return built;
+}
+
+export const schema = describeTotalCounts(encodeNodeIdsInStep(builder.toSchema({ sortSchema: true })));

@@ -1,10 +1,12 @@
 import { builder } from '../builder.js';
 
 builder.scalarType('Date', {
-  description: 'A calendar day, YYYY-MM-DD, read in the time zone given beside it',
+  description:
+    'A calendar day, YYYY-MM-DD (RFC 3339 full-date, years 0001 to 9999), read in the time zone given beside it.',
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) {
       throw new TypeError('Date must be a calendar day, YYYY-MM-DD');
     }
     const day = new Date(`${value}T00:00:00Z`);

@@ -1,11 +1,31 @@
 import { builder } from '../builder.js';
 
+// RFC 3339 date-time with its offset, as graphql-scalars' DateTime; years 0001 to 9999, which both
+// JavaScript and PostgreSQL hold exactly.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseInstant(value: unknown): Date {
+  const match = typeof value === 'string' ? RFC3339.exec(value) : null;
+  if (!match) throw new TypeError('DateTime must be an RFC 3339 instant, like 2026-11-01T09:30:00Z');
+  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+  const date = new Date(value as string);
+  const calendar = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1));
+  if (
+    Number.isNaN(date.getTime()) ||
+    year === 0 ||
+    calendar.getUTCMonth() !== (month ?? 1) - 1 ||
+    (hour ?? 0) > 23 ||
+    (minute ?? 0) > 59 ||
+    (second ?? 0) > 59
+  ) {
+    throw new TypeError(`${value} is not an instant between years 0001 and 9999`);
+  }
+  return date;
+}
+
 builder.scalarType('DateTime', {
-  description: 'An instant, as an ISO 8601 string in UTC',
+  description: 'An instant: an RFC 3339 date-time with its offset on input, always UTC (…Z) on output.',
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time',
   serialize: (value) => value.toISOString(),
-  parseValue: (value) => {
-    const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-    if (Number.isNaN(date.getTime())) throw new TypeError('DateTime must be an ISO 8601 string');
-    return date;
-  },
+  parseValue: parseInstant,
 });

@@ -1,40 +1,49 @@
-import { GraphQLError } from 'graphql';
+import { InvalidTokenError } from '../../invitations/errors.js';
 import type { Preview } from '../../invitations/service.js';
 import { TooManyAttemptsError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
+import { fieldErrors } from '../result.js';
 import { Role } from './Role.js';
 
 const InvitationPreview = builder.objectRef<Preview>('InvitationPreview').implement({
-  description: 'What the holder of an invitation link may see before accepting',
+  description: 'What the holder of an invitation link may see before accepting, and nothing more.',
   fields: (t) => ({
-    organizationName: t.exposeString('organizationName'),
-    inviterName: t.exposeString('inviterName', { nullable: true }),
-    role: t.field({ type: Role, resolve: (p) => p.invitation.role }),
-    message: t.string({ nullable: true, resolve: (p) => p.invitation.message }),
-    expiresAt: t.field({ type: 'DateTime', resolve: (p) => p.invitation.expiresAt }),
-    maskedEmail: t.exposeString('maskedEmail', { description: 'The invited email, partly hidden' }),
+    organizationName: t.exposeString('organizationName', { description: 'The inviting organization’s name.' }),
+    inviterName: t.exposeString('inviterName', {
+      nullable: true,
+      description: 'The inviter’s name; null when that account is gone.',
+    }),
+    role: t.field({ type: Role, description: 'The role offered.', resolve: (p) => p.invitation.role }),
+    message: t.string({
+      nullable: true,
+      description: 'The inviter’s personal note.',
+      resolve: (p) => p.invitation.message,
+    }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      description: 'When the link stops working.',
+      resolve: (p) => p.invitation.expiresAt,
+    }),
+    maskedEmail: t.exposeString('maskedEmail', {
+      description: 'The invited email, partly hidden, like a•••@example.com.',
+    }),
   }),
 });
+
+const errors = fieldErrors({}, InvalidTokenError, TooManyAttemptsError);
 
 builder.queryField('invitationByToken', (t) =>
   t.field({
     type: InvitationPreview,
     nullable: true,
     description:
-      'Public preview of an invitation link; null for unknown, expired, used and withdrawn links alike. Never consumes the token.',
-    args: { token: t.arg.string({ required: true }) },
+      'Public preview of an invitation link. Unknown, expired, used and withdrawn links answer InvalidTokenError alike; failed guesses are limited per address. Never consumes the token.',
+    args: { token: t.arg.string({ required: true, description: 'The secret token from the invitation link.' }) },
+    errors: errors.union('The preview, or why the link cannot be shown.'),
     resolve: async (_root, { token }, ctx) => {
-      const result = await ctx.services.invitations.preview(token, ctx.actor);
-      // A query answers a blocked address like HTTP 429 would, so the preview keeps one shape.
-      if (!result.ok) {
-        throw new GraphQLError(result.error.message, {
-          extensions: {
-            code: result.error.code,
-            ...(result.error instanceof TooManyAttemptsError ? { retryAfter: result.error.retryAfter } : {}),
-          },
-        });
-      }
-      return result.value;
+      const preview = errors.unwrap(await ctx.services.invitations.preview(token, ctx.actor));
+      if (!preview) throw new InvalidTokenError();
+      return preview;
     },
   }),
 );

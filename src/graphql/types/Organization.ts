@@ -1,20 +1,31 @@
 import { builder } from '../builder.js';
+import { connection, edge } from '../connections.js';
 import { Role } from './Role.js';
 
 export const Organization = builder.drizzleNode('organizations', {
   name: 'Organization',
+  description: 'A team that invites people; its members hold roles in it.',
   id: { column: (organization) => organization.id },
   fields: (t) => ({
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { description: 'Its name, shown to invitees.' }),
     blockedEmailDomains: t.exposeStringList('blockedEmailDomains', {
-      description: 'Invitations to these domains are REJECTED before any email',
+      description: 'Invitations to these domains (and their subdomains) are REJECTED before any email.',
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    members: t.relation('memberships', { query: { orderBy: { createdAt: 'asc' } } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    members: t.relatedConnection(
+      'memberships',
+      {
+        description: 'Its members, longest-standing first.',
+        query: { orderBy: { createdAt: 'asc' } },
+        totalCount: true,
+      },
+      connection('Membership', 'memberships'),
+      edge('Membership', 'a membership'),
+    ),
     viewerRole: t.field({
       type: Role,
       nullable: true,
-      description: 'The viewer’s role here',
+      description: 'The viewer’s role here; null when the viewer is not a member.',
       resolve: async (organization, _args, ctx) =>
         (await ctx.memberships()).find((m) => m.organizationId === organization.id)?.role ?? null,
     }),
@@ -25,8 +36,8 @@ builder.queryField('organization', (t) =>
   t.withAuth({ authenticated: true }).drizzleField({
     type: Organization,
     nullable: true,
-    description: 'An organization the viewer belongs to; null for any other id',
-    args: { id: t.arg.globalID({ required: true, for: Organization }) },
+    description: 'An organization the viewer belongs to; null for any other id.',
+    args: { id: t.arg.globalID({ required: true, for: Organization, description: 'The organization’s id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
       const mine = await ctx.memberships();
       if (!mine.some((m) => m.organizationId === id.id)) return null;

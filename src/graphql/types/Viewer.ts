@@ -6,12 +6,12 @@ import { Membership } from './Membership.js';
 import { User } from './User.js';
 
 export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
-  description: 'The signed-in user and what they belong to',
+  description: 'The signed-in user and what they belong to.',
   fields: (t) => ({
-    user: t.field({ type: User, resolve: (viewer) => viewer.user }),
+    user: t.field({ type: User, description: 'The signed-in user.', resolve: (viewer) => viewer.user }),
     pendingInvitations: t.drizzleField({
       type: [Invitation],
-      description: 'Open invitations addressed to the viewer’s email',
+      description: 'Open invitations addressed to the viewer’s email, newest first.',
       resolve: (query, viewer, _args, ctx) =>
         ctx.db.query.invitations.findMany(
           query({
@@ -22,6 +22,7 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     }),
     memberships: t.drizzleField({
       type: [Membership],
+      description: 'The viewer’s memberships, oldest first: one per organization.',
       resolve: (query, viewer, _args, ctx) =>
         ctx.db.query.memberships.findMany(query({ where: { userId: viewer.user.id }, orderBy: { createdAt: 'asc' } })),
     }),
@@ -32,7 +33,7 @@ builder.queryField('viewer', (t) =>
   t.withAuth({ authenticated: true }).field({
     type: Viewer,
     nullable: true,
-    description: 'Who is signed in',
+    description: 'Who is signed in; null without a bearer token.',
     resolve: (_root, _args, ctx) => ctx.viewer,
   }),
 );

@@ -8,17 +8,25 @@ import { InvitationEventType } from './InvitationEvent.js';
 import { InvitationStatus } from './InvitationStatus.js';
 
 const InvitationUpdate = builder.objectRef<LiveUpdate>('InvitationUpdate').implement({
-  description: 'Something happened to an invitation; here is what and how it stands now',
+  description: 'Something happened to an invitation: what, when, where it stood right after, and how it stands now.',
   fields: (t) => ({
-    type: t.field({ type: InvitationEventType, resolve: (u) => u.change.type }),
-    at: t.field({ type: 'DateTime', resolve: (u) => u.at }),
-    status: t.field({ type: InvitationStatus, description: 'Right after this event', resolve: (u) => u.change.status }),
+    type: t.field({ type: InvitationEventType, description: 'What happened.', resolve: (u) => u.change.type }),
+    at: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (u) => u.at }),
+    status: t.field({
+      type: InvitationStatus,
+      description: 'The status right after this event.',
+      resolve: (u) => u.change.status,
+    }),
     deliveryStatus: t.field({
       type: DeliveryStatus,
-      description: 'Right after this event',
+      description: 'The delivery status right after this event.',
       resolve: (u) => u.change.deliveryStatus,
     }),
-    invitation: t.field({ type: Invitation, description: 'As it stands now', resolve: (u) => u.invitation }),
+    invitation: t.field({
+      type: Invitation,
+      description: 'The invitation as it stands now.',
+      resolve: (u) => u.invitation,
+    }),
   }),
 });
 
@@ -32,10 +40,11 @@ function organizationUuid(globalId: string): string {
 builder.subscriptionField('invitationEvents', (t) =>
   t.withAuth({ authenticated: true }).field({
     type: InvitationUpdate,
-    description: 'Every invitation event of the organization, for dashboards. Owners and admins.',
+    nullable: true,
+    description: 'Every invitation event of the organization as it happens, for dashboards. Owners and admins.',
     // A plain ID decoded here rather than t.arg.globalID: Pothos maps globalID arguments again on
     // every event's resolve, for every subscriber, and the feed resolves each event thousands of times.
-    args: { organizationId: t.arg.id({ required: true }) },
+    args: { organizationId: t.arg.id({ required: true, description: 'The organization to watch.' }) },
     authScopes: (_root, args) => ({ admin: organizationUuid(String(args.organizationId)) }),
     subscribe: (_root, { organizationId }, ctx) =>
       ctx.services.live.organizationEvents(ctx.viewer.user.id, organizationUuid(String(organizationId))),

@@ -3,34 +3,37 @@ import { emailSchema } from '../../accounts/inputs.js';
 import type { SignedIn } from '../../accounts/service.js';
 import { InvalidCredentialsError, TooManyAttemptsError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
-import { unwrap } from '../result.js';
+import { fieldErrors } from '../result.js';
 import { User } from './User.js';
-import { inputErrors } from './UserError.js';
 
 export const AuthPayload = builder.objectRef<SignedIn>('AuthPayload').implement({
-  description: 'A bearer token for `Authorization: Bearer <token>`, and whose it is',
+  description: 'A bearer token for `Authorization: Bearer <token>`, and whose it is.',
   fields: (t) => ({
-    token: t.exposeString('token'),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
-    user: t.field({ type: User, resolve: (payload) => payload.user }),
+    token: t.exposeString('token', { description: 'The bearer token (a signed JWT); keep it secret.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the token stops working.' }),
+    user: t.field({ type: User, description: 'The signed-in user.', resolve: (payload) => payload.user }),
   }),
 });
 
 const LogInInput = builder.inputType('LogInInput', {
+  description: 'An account’s credentials.',
   fields: (t) => ({
-    email: t.string({ required: true, validate: emailSchema }),
+    email: t.string({ required: true, validate: emailSchema, description: 'The account’s email, any case.' }),
     // Not checked against the password policy: a policy change must not lock anyone out.
-    password: t.string({ required: true, validate: z.string().max(1024) }),
+    password: t.string({ required: true, validate: z.string().max(1024), description: 'The account’s password.' }),
   }),
 });
+
+const errors = fieldErrors({ input: true }, InvalidCredentialsError, TooManyAttemptsError);
 
 builder.mutationField('logIn', (t) =>
   t.field({
     type: AuthPayload,
+    nullable: true,
     description:
       'Signs in with email and password. Refuses a wrong email or password alike, and, after too many failures for the account or the address, every attempt until the window passes.',
-    args: { input: t.arg({ type: LogInInput, required: true }) },
-    errors: { types: [...inputErrors, InvalidCredentialsError, TooManyAttemptsError] },
-    resolve: async (_root, { input }, ctx) => unwrap(await ctx.services.accounts.logIn(input, ctx.actor)),
+    args: { input: t.arg({ type: LogInInput, required: true, description: 'The credentials.' }) },
+    errors: errors.union('A bearer token, or why it was refused.'),
+    resolve: async (_root, { input }, ctx) => errors.unwrap(await ctx.services.accounts.logIn(input, ctx.actor)),
   }),
 );

@@ -10,41 +10,50 @@ import {
 import { expiresInDaysSchema, idempotencyKeySchema, messageSchema } from '../../invitations/inputs.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
-import { unwrap } from '../result.js';
+import { fieldErrors } from '../result.js';
 import { Invitation } from './Invitation.js';
-import { SendInvitationPayload } from './sendInvitation.js';
-import { inputErrors } from './UserError.js';
+import { idempotencyKeyDescription, sentPayload } from './sendInvitation.js';
+
+const ResendInvitationPayload = sentPayload(
+  'ResendInvitationPayload',
+  'The resent invitation, and its new link while it can be shown.',
+);
 
 const ResendInvitationInput = builder.inputType('ResendInvitationInput', {
+  description: 'Which invitation to send again, and what to change.',
   fields: (t) => ({
-    invitationId: t.globalID({ required: true, for: Invitation }),
-    message: t.string({ validate: messageSchema, description: 'Replaces the message; omit to keep it' }),
-    expiresInDays: t.int({ validate: expiresInDaysSchema, description: 'From now; default 7' }),
-    idempotencyKey: t.string({ validate: idempotencyKeySchema }),
+    invitationId: t.globalID({ required: true, for: Invitation, description: 'The pending invitation.' }),
+    message: t.string({ validate: messageSchema, description: 'Replaces the personal note; omit to keep it.' }),
+    expiresInDays: t.int({
+      validate: expiresInDaysSchema,
+      description: 'Days from now until the new link expires: default 7, at most the server’s maximum.',
+    }),
+    idempotencyKey: t.string({ validate: idempotencyKeySchema, description: idempotencyKeyDescription }),
   }),
 });
 
+const errors = fieldErrors(
+  { input: true, id: true },
+  NotFoundError,
+  InvitationNotPendingError,
+  ResendCooldownError,
+  ResendLimitError,
+  RateLimitedError,
+  CustomMessagesDisabledError,
+  PendingInvitationExistsError,
+  IdempotencyConflictError,
+);
+
 builder.mutationField('resendInvitation', (t) =>
   t.withAuth({ authenticated: true }).field({
-    type: SendInvitationPayload,
+    type: ResendInvitationPayload,
+    nullable: true,
     description:
-      'Sends again with a new link (the old one dies at once), a fresh expiry and a new delivery. Refuses accepted, declined and cancelled invitations, a resend within the cooldown, and more resends to one recipient a day than the cap.',
-    args: { input: t.arg({ type: ResendInvitationInput, required: true }) },
-    errors: {
-      types: [
-        ...inputErrors,
-        NotFoundError,
-        InvitationNotPendingError,
-        ResendCooldownError,
-        ResendLimitError,
-        RateLimitedError,
-        CustomMessagesDisabledError,
-        PendingInvitationExistsError,
-        IdempotencyConflictError,
-      ],
-    },
+      'Sends again with a new link (the old one dies at once), a fresh expiry and a new delivery. Owners and admins. Refuses accepted, declined and cancelled invitations, a resend within the cooldown, and more resends to one recipient a day than the cap.',
+    args: { input: t.arg({ type: ResendInvitationInput, required: true, description: 'The invitation to resend.' }) },
+    errors: errors.union('The resent invitation and its new link, or why it was refused.'),
     resolve: async (_root, { input }, ctx) =>
-      unwrap(
+      errors.unwrap(
         await ctx.services.invitations.resend(
           { invitationId: input.invitationId.id, message: input.message, expiresInDays: input.expiresInDays },
           ctx.actor,

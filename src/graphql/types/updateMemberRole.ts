@@ -1,35 +1,46 @@
+import type { Membership as MembershipRow } from '../../accounts/service.js';
 import { LastOwnerError, NotFoundError, RoleNotAllowedError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
-import { unwrap } from '../result.js';
+import { fieldErrors } from '../result.js';
 import { Membership } from './Membership.js';
 import { Organization } from './Organization.js';
 import { Role } from './Role.js';
 import { User } from './User.js';
-import { inputErrors } from './UserError.js';
 
 const UpdateMemberRoleInput = builder.inputType('UpdateMemberRoleInput', {
+  description: 'Whose role to change, and to what.',
   fields: (t) => ({
-    organizationId: t.globalID({ required: true, for: Organization }),
-    userId: t.globalID({ required: true, for: User }),
-    role: t.field({ type: Role, required: true }),
+    organizationId: t.globalID({ required: true, for: Organization, description: 'The organization.' }),
+    userId: t.globalID({ required: true, for: User, description: 'The member.' }),
+    role: t.field({ type: Role, required: true, description: 'The new role.' }),
   }),
 });
 
+const UpdateMemberRolePayload = builder.objectRef<MembershipRow>('UpdateMemberRolePayload').implement({
+  description: 'The changed membership.',
+  fields: (t) => ({
+    membership: t.field({ type: Membership, description: 'The membership with its new role.', resolve: (m) => m }),
+  }),
+});
+
+const errors = fieldErrors({ input: true, id: true }, NotFoundError, RoleNotAllowedError, LastOwnerError);
+
 builder.mutationField('updateMemberRole', (t) =>
   t.withAuth({ authenticated: true }).field({
-    type: Membership,
+    type: UpdateMemberRolePayload,
+    nullable: true,
     description:
       'Changes a member’s role. Owners and admins only; only an owner may grant, change or remove the OWNER role; the last owner cannot be demoted.',
-    args: { input: t.arg({ type: UpdateMemberRoleInput, required: true }) },
+    args: { input: t.arg({ type: UpdateMemberRoleInput, required: true, description: 'The change.' }) },
     authScopes: (_root, { input }) => ({ admin: input.organizationId.id }),
-    errors: { types: [...inputErrors, NotFoundError, RoleNotAllowedError, LastOwnerError] },
+    errors: errors.union('The changed membership, or why it was refused.'),
     resolve: async (_root, { input }, ctx) => {
       const updated = await ctx.services.accounts.updateMemberRole(
         { organizationId: input.organizationId.id, userId: input.userId.id, role: input.role },
         ctx.actor,
       );
       ctx.membershipsChanged();
-      return unwrap(updated);
+      return errors.unwrap(updated);
     },
   }),
 );
