@@ -28,7 +28,13 @@ export function createServices(deps: {
   sealer: Sealer;
 }): Services {
   const rateLimiter = createRateLimiter({ db: deps.db, clock: deps.clock });
-  const accounts = createAccountService({ db: deps.db, tokens: deps.tokens, rateLimiter, config: deps.config });
+  const accounts = createAccountService({
+    db: deps.db,
+    tokens: deps.tokens,
+    rateLimiter,
+    config: deps.config,
+    clock: deps.clock,
+  });
   return {
     tokens: deps.tokens,
     accounts,

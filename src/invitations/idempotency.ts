@@ -4,27 +4,12 @@ import { createHash } from 'node:crypto';
 import { and, eq, lte } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
+import { canonicalJson } from '../lib/canonicalJson.js';
 
 export type Claim = { kind: 'new' } | { kind: 'replay'; result: Record<string, unknown> } | { kind: 'conflict' };
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined && v !== null)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
-}
-
-/** Same input, same hash: key order and absent-versus-null fields do not matter. */
-export const requestHash = (input: unknown) =>
-  createHash('sha256')
-    .update(JSON.stringify(canonical(input)))
-    .digest('hex');
+/** Same input, same hash: key order does not matter, nor does a field left undefined. */
+export const requestHash = (input: unknown) => createHash('sha256').update(canonicalJson(input)).digest('hex');
 
 /**
  * Claims `key` inside the caller's transaction. A concurrent request with the same key waits on

@@ -4,7 +4,7 @@
 // audit row; typed failures roll back whatever the attempt wrote.
 import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { AccountService, SignedIn, User } from '../accounts/service.js';
-import { type Actor, recordAudit } from '../audit/log.js';
+import { type Actor, createAuditLog } from '../audit/log.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Config } from '../config.js';
 import type { Db, Executor, Tx } from '../db/client.js';
@@ -133,6 +133,7 @@ export function createInvitationService(deps: {
   sealer: Sealer;
 }) {
   const { db, clock, config, accounts, events, sealer } = deps;
+  const audit = createAuditLog(deps);
   const limiter = (executor: Executor): RateLimiter => createRateLimiter({ db: executor, clock });
 
   const sendWindows = (organizationId: string, userId: string) =>
@@ -217,7 +218,7 @@ export function createInvitationService(deps: {
       .returning();
     for (const row of expired) {
       await appendEvent(executor, log, row, 'EXPIRED', null, { expiresAt: row.expiresAt.toISOString() });
-      await recordAudit(
+      await audit.record(
         executor,
         { userId: null, ip: null, userAgent: null },
         {
@@ -471,7 +472,7 @@ export function createInvitationService(deps: {
         await Promise.all([
           queueDelivery(tx, invitation, link),
           appendEvent(tx, log, invitation, 'CREATED', actor.userId, { role: invitation.role }),
-          recordAudit(tx, actor, {
+          audit.record(tx, actor, {
             organizationId: invitation.organizationId,
             action: 'invitation.created',
             targetType: 'Invitation',
@@ -524,7 +525,7 @@ export function createInvitationService(deps: {
   }
 
   async function recordRejectedToken(actor: Actor, reason: string, organizationId?: string) {
-    await recordAudit(db, actor, {
+    await audit.record(db, actor, {
       organizationId: organizationId ?? null,
       action: 'invitation.token_rejected',
       data: { reason },
@@ -712,7 +713,7 @@ export function createInvitationService(deps: {
           const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
           await queueDelivery(tx, invitation, link);
           await appendEvent(tx, log, invitation, 'RESENT', actor.userId, { attempt: invitation.attempts });
-          await recordAudit(tx, actor, {
+          await audit.record(tx, actor, {
             organizationId: invitation.organizationId,
             action: 'invitation.resent',
             targetType: 'Invitation',
@@ -753,7 +754,7 @@ export function createInvitationService(deps: {
           .returning();
         if (!invitation) throw new Error('invitation changed under lock');
         await appendEvent(tx, log, invitation, 'CANCELLED', actor.userId, input.reason ? { reason: input.reason } : {});
-        await recordAudit(tx, actor, {
+        await audit.record(tx, actor, {
           organizationId: invitation.organizationId,
           action: 'invitation.cancelled',
           targetType: 'Invitation',
@@ -848,7 +849,7 @@ export function createInvitationService(deps: {
           if (!invitation) throw new Error('invitation changed under lock');
           const by = { ...actor, userId: user.id };
           await appendEvent(tx, log, invitation, 'ACCEPTED', user.id);
-          await recordAudit(tx, by, {
+          await audit.record(tx, by, {
             organizationId: invitation.organizationId,
             action: 'invitation.accepted',
             targetType: 'Invitation',
@@ -859,7 +860,7 @@ export function createInvitationService(deps: {
             },
           });
           if (created) {
-            await recordAudit(tx, by, {
+            await audit.record(tx, by, {
               action: 'user.signed_up',
               targetType: 'User',
               targetId: user.id,
@@ -897,7 +898,7 @@ export function createInvitationService(deps: {
           viewer?.id ?? null,
           input.reason ? { reason: input.reason } : {},
         );
-        await recordAudit(tx, actor, {
+        await audit.record(tx, actor, {
           organizationId: invitation.organizationId,
           action: 'invitation.declined',
           targetType: 'Invitation',
