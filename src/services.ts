@@ -4,6 +4,7 @@ import { type AnalyticsService, createAnalyticsService } from './analytics/servi
 import type { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { createOutbox } from './delivery/outbox.js';
 import type { Sealer } from './delivery/sealing.js';
 import type { EventBus } from './events/bus.js';
 import { createLiveService, type LiveService } from './invitations/live.js';
@@ -28,12 +29,18 @@ export function createServices(deps: {
   sealer: Sealer;
 }): Services {
   const rateLimiter = createRateLimiter({ db: deps.db, clock: deps.clock });
-  const accounts = createAccountService({ db: deps.db, tokens: deps.tokens, rateLimiter, config: deps.config });
+  const accounts = createAccountService({
+    db: deps.db,
+    tokens: deps.tokens,
+    rateLimiter,
+    config: deps.config,
+    clock: deps.clock,
+  });
   return {
     tokens: deps.tokens,
     accounts,
     analytics: createAnalyticsService(deps),
-    invitations: createInvitationService({ ...deps, accounts }),
+    invitations: createInvitationService({ ...deps, accounts, outbox: createOutbox(deps) }),
     live: createLiveService(deps),
   };
 }

@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/analytics/service.js';
-import { recordAudit, verifyAuditChain } from '../src/audit/log.js';
+import { createAuditLog, verifyAuditChain } from '../src/audit/log.js';
 import {
   auditLog,
   deliveryAttempts,
@@ -476,7 +476,7 @@ describe('one invitation raced from several sides', () => {
     // Each append in a transaction of its own, as many at once as the pool has connections.
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        recordAudit(
+        createAuditLog({ clock: t.clock }).record(
           db,
           { userId, ip: null, userAgent: null },
           { organizationId, action: 'invitation.created', targetType: 'Invitation', data: { i } },

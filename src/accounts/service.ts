@@ -1,13 +1,14 @@
 // Users, organisations and memberships: sign-up, log-in (with brute-force limits), and the role
 // rules. Talks to the database, the password hasher, the token signer and the rate limiter.
 import { and, eq, sql } from 'drizzle-orm';
-import { type Actor, recordAudit } from '../audit/log.js';
+import { type Actor, createAuditLog } from '../audit/log.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { TokenService, VerifiedToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Db, Executor } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { type MemberRole, memberships, organizations, users } from '../db/schema/index.js';
+import type { Clock } from '../lib/clock.js';
 import {
   EmailTakenError,
   fail,
@@ -44,8 +45,10 @@ export function createAccountService(deps: {
   tokens: TokenService;
   rateLimiter: RateLimiter;
   config: LoginLimits;
+  clock: Clock;
 }) {
   const { db, tokens, rateLimiter, config } = deps;
+  const audit = createAuditLog(deps);
 
   const findUserByEmail = async (email: string) =>
     (await db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`))[0];
@@ -59,7 +62,7 @@ export function createAccountService(deps: {
     const [organization] = await tx.insert(organizations).values({ name }).returning();
     if (!organization) throw new Error('insert returned no organization');
     await tx.insert(memberships).values({ organizationId: organization.id, userId, role: 'OWNER' });
-    await recordAudit(tx, actor, {
+    await audit.record(tx, actor, {
       organizationId: organization.id,
       action: 'organization.created',
       targetType: 'Organization',
@@ -148,7 +151,7 @@ export function createAccountService(deps: {
             .returning();
           if (!user) throw new Error('insert returned no user');
           const self = { ...actor, userId: user.id };
-          await recordAudit(tx, self, { action: 'user.signed_up', targetType: 'User', targetId: user.id });
+          await audit.record(tx, self, { action: 'user.signed_up', targetType: 'User', targetId: user.id });
           const organization = await addOrganization(tx, user.id, input.organizationName, self);
           return ok({ ...(await signIn(user)), organization });
         });
@@ -175,7 +178,7 @@ export function createAccountService(deps: {
       if (user?.passwordHash) valid = await verifyPassword(user.passwordHash, input.password);
       else await burnPasswordCheck(input.password);
       if (!user || !valid) {
-        await recordAudit(db, actor, {
+        await audit.record(db, actor, {
           action: 'user.login_failed',
           targetType: 'User',
           targetId: user?.id,
@@ -185,7 +188,7 @@ export function createAccountService(deps: {
       }
       await rateLimiter.reset(`login:account:${input.email}`);
       await Promise.all(windows.slice(1).map((w) => rateLimiter.release(w)));
-      await recordAudit(
+      await audit.record(
         db,
         { ...actor, userId: user.id },
         { action: 'user.logged_in', targetType: 'User', targetId: user.id },
@@ -218,7 +221,7 @@ export function createAccountService(deps: {
           .where(eq(organizations.id, input.organizationId))
           .returning();
         if (!after) throw new Error('organization vanished under lock');
-        await recordAudit(tx, actor, {
+        await audit.record(tx, actor, {
           organizationId: after.id,
           action: 'organization.settings_changed',
           targetType: 'Organization',
@@ -259,7 +262,7 @@ export function createAccountService(deps: {
           .where(eq(memberships.id, found.target.id))
           .returning();
         if (!updated) throw new Error('membership vanished under lock');
-        await recordAudit(tx, actor, {
+        await audit.record(tx, actor, {
           organizationId: input.organizationId,
           action: 'member.role_changed',
           targetType: 'User',
@@ -289,7 +292,7 @@ export function createAccountService(deps: {
         }
         if (found.target.role === 'OWNER' && found.owners <= 1) return fail(new LastOwnerError());
         await tx.delete(memberships).where(eq(memberships.id, found.target.id));
-        await recordAudit(tx, actor, {
+        await audit.record(tx, actor, {
           organizationId: input.organizationId,
           action: 'member.removed',
           targetType: 'User',

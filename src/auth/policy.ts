@@ -8,13 +8,17 @@ export const MANAGER_ROLES = ['OWNER', 'ADMIN'] as const satisfies readonly Memb
 /** May this role manage the organisation (invite, resend, cancel, watch, read its analytics)? */
 export const canManage = (role: MemberRole | null | undefined): boolean => role === 'OWNER' || role === 'ADMIN';
 
-/** May a member with this role grant `role` to someone (by invitation or role change)? Only owners make owners. */
+/** Only owners make owners: is `role` one this role could hand out, leaving aside whether it manages at all? */
+export const roleWithinReach = (actorRole: MemberRole, role: MemberRole): boolean =>
+  role !== 'OWNER' || actorRole === 'OWNER';
+
+/** May a member with this role grant `role` to someone (by invitation or role change)? */
 export const mayGrantRole = (actorRole: MemberRole, role: MemberRole): boolean =>
-  canManage(actorRole) && (role !== 'OWNER' || actorRole === 'OWNER');
+  canManage(actorRole) && roleWithinReach(actorRole, role);
 
 /** May a member with this role change or remove a member who holds `targetRole`? Only owners touch owners. */
 export const mayChangeMember = (actorRole: MemberRole, targetRole: MemberRole): boolean =>
-  canManage(actorRole) && (targetRole !== 'OWNER' || actorRole === 'OWNER');
+  canManage(actorRole) && roleWithinReach(actorRole, targetRole);
 
 /** The permissions among `granted` that the granter does not hold; owners hold every permission. */
 export function permissionsNotHeld(

@@ -1,37 +1,30 @@
 // Opt-in engagement tracking (EMAIL_TRACKING_ENABLED): an open pixel and a click redirect per
 // delivery attempt. A GET records engagement and never consumes the invitation's token.
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { deliveryAttempts, invitations } from '../db/schema/index.js';
-import type { EventBus, InvitationChange } from '../events/bus.js';
+import type { EventBus } from '../events/bus.js';
+import { createChanges } from '../invitations/changes.js';
 import { effectiveStatus } from '../invitations/status.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid } from '../lib/uuid.js';
 import type { Sealer } from './sealing.js';
+import { attemptWithInvitation } from './store.js';
 import { recordEngagement } from './transitions.js';
 
 /** A transparent 1×1 GIF. */
 export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 export function createTracker(deps: { db: Db; clock: Clock; events: EventBus; sealer: Sealer }) {
-  const { db, clock, events, sealer } = deps;
+  const { clock, sealer } = deps;
+  const changes = createChanges(deps);
 
   /** Records the engagement; gives the attempt and its invitation as they were. */
   async function record(attemptId: string, type: 'OPENED' | 'CLICKED') {
     if (!isUuid(attemptId)) return undefined;
-    const log: InvitationChange[] = [];
-    const found = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .select({ attempt: deliveryAttempts, invitation: invitations })
-        .from(deliveryAttempts)
-        .innerJoin(invitations, eq(invitations.id, deliveryAttempts.invitationId))
-        .where(eq(deliveryAttempts.id, attemptId))
-        .for('update', { of: invitations });
+    return changes.committed(async (tx, log) => {
+      const row = await attemptWithInvitation(tx, attemptId);
       if (row) await recordEngagement(tx, log, row.invitation, type, clock.now());
       return row;
     });
-    for (const change of log) events.publishChange(change);
-    return found;
   }
 
   return {

@@ -1,44 +1,10 @@
 // Delivery status changes and engagement, each with its timeline event and a change to publish
-// after commit; shared by the worker and the provider webhook.
-import { eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+// after commit; shared by the worker, the provider webhook and the tracker. The rows are written
+// through the invitations store.
 import type { Executor } from '../db/client.js';
-import { type DeliveryStatus, type InvitationEventType, invitationEvents, invitations } from '../db/schema/index.js';
-import type { InvitationChange } from '../events/bus.js';
-
-type Invitation = typeof invitations.$inferSelect;
-
-async function appendEvent(
-  tx: Executor,
-  log: InvitationChange[],
-  invitation: Invitation,
-  type: InvitationEventType,
-  at: Date,
-  data: Record<string, unknown>,
-) {
-  await tx.insert(invitationEvents).values({
-    invitationId: invitation.id,
-    organizationId: invitation.organizationId,
-    type,
-    data,
-    createdAt: at,
-  });
-  log.push({
-    invitationId: invitation.id,
-    organizationId: invitation.organizationId,
-    type,
-    status: invitation.status,
-    deliveryStatus: invitation.deliveryStatus,
-    at: at.toISOString(),
-  });
-}
-
-/** `case <id column> when <id> then <value> … else <column> end`: a value per row in one UPDATE. */
-export const perRow = (id: AnyPgColumn, column: AnyPgColumn, values: [string, string][]): SQL =>
-  sql`case ${id} ${sql.join(
-    values.map(([key, value]) => sql`when ${key}::uuid then ${value}`),
-    sql` `,
-  )} else ${column} end`;
+import type { DeliveryStatus } from '../db/schema/index.js';
+import type { ChangeLog } from '../invitations/changes.js';
+import { appendEvent, appendEvents, type Invitation, setDeliveryStatuses, setEngagedAt } from '../invitations/store.js';
 
 /**
  * Moves the delivery status of each invitation to `to`, once: repeating a status records nothing.
@@ -47,7 +13,7 @@ export const perRow = (id: AnyPgColumn, column: AnyPgColumn, values: [string, st
  */
 export async function recordDeliveryStatuses(
   tx: Executor,
-  log: InvitationChange[],
+  log: ChangeLog,
   moving: Invitation[],
   to: DeliveryStatus,
   at: Date,
@@ -61,45 +27,32 @@ export async function recordDeliveryStatuses(
     data.messageId ? [[invitation.id, String(data.messageId)]] : [],
   );
   await Promise.all([
-    tx
-      .update(invitations)
-      .set({
-        deliveryStatus: to,
-        updatedAt: at,
-        ...(messageIds.length > 0 ? { messageId: perRow(invitations.id, invitations.messageId, messageIds) } : {}),
-      })
-      .where(
-        inArray(
-          invitations.id,
-          changed.map((c) => c.invitation.id),
-        ),
-      ),
-    tx.insert(invitationEvents).values(
+    setDeliveryStatuses(
+      tx,
+      changed.map((c) => c.invitation.id),
+      to,
+      at,
+      messageIds,
+    ),
+    appendEvents(
+      tx,
+      log,
       changed.map((c) => ({
-        invitationId: c.invitation.id,
-        organizationId: c.invitation.organizationId,
-        type: 'DELIVERY_STATUS_CHANGED' as const,
-        data: { from: c.invitation.deliveryStatus, to, ...c.data },
-        createdAt: at,
+        invitation: { ...c.invitation, deliveryStatus: to },
+        event: {
+          type: 'DELIVERY_STATUS_CHANGED' as const,
+          at,
+          data: { from: c.invitation.deliveryStatus, to, ...c.data },
+        },
       })),
     ),
   ]);
-  for (const { invitation } of changed) {
-    log.push({
-      invitationId: invitation.id,
-      organizationId: invitation.organizationId,
-      type: 'DELIVERY_STATUS_CHANGED',
-      status: invitation.status,
-      deliveryStatus: to,
-      at: at.toISOString(),
-    });
-  }
 }
 
 /** recordDeliveryStatuses for one invitation. */
 export const recordDeliveryStatus = (
   tx: Executor,
-  log: InvitationChange[],
+  log: ChangeLog,
   invitation: Invitation,
   to: DeliveryStatus,
   at: Date,
@@ -109,7 +62,7 @@ export const recordDeliveryStatus = (
 /** A deferral, or a first open or click: a timeline event; opens and clicks also set their time once. */
 export async function recordEngagement(
   tx: Executor,
-  log: InvitationChange[],
+  log: ChangeLog,
   invitation: Invitation,
   type: 'DELIVERY_DEFERRED' | 'OPENED' | 'CLICKED',
   at: Date,
@@ -118,10 +71,7 @@ export async function recordEngagement(
   if (type === 'OPENED' || type === 'CLICKED') {
     const column = type === 'OPENED' ? 'openedAt' : 'clickedAt';
     if (invitation[column]) return;
-    await tx
-      .update(invitations)
-      .set({ [column]: at, updatedAt: at })
-      .where(eq(invitations.id, invitation.id));
+    await setEngagedAt(tx, invitation.id, column, at);
   }
-  await appendEvent(tx, log, invitation, type, at, data);
+  await appendEvent(tx, log, invitation, { type, at, data });
 }

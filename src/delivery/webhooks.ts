@@ -1,13 +1,14 @@
 // Provider events about sent emails (delivered, deferred, bounced, complained, opened, clicked),
 // signed with HMAC-SHA256 over "<timestamp>.<body>" and matched to invitations by Message-ID.
 // A hard bounce or a complaint suppresses the address for the organisation. Each event applies
-// once, however often it is delivered. Talks to the database and the event bus.
+// once, however often it is delivered. Talks to the delivery and invitations stores and the event bus.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { emailSuppressions, invitations, webhookReceipts } from '../db/schema/index.js';
-import type { EventBus, InvitationChange } from '../events/bus.js';
+import type { EventBus } from '../events/bus.js';
+import { createChanges } from '../invitations/changes.js';
+import { invitationByMessageId } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
+import { recordReceipt, suppressAddress } from './store.js';
 import { recordDeliveryStatus, recordEngagement } from './transitions.js';
 
 export type ProviderEventKind = 'delivered' | 'deferred' | 'bounced' | 'complained' | 'opened' | 'clicked';
@@ -94,7 +95,8 @@ export function createWebhookHandler(deps: {
   secret: string | undefined;
   toleranceSeconds: number;
 }) {
-  const { db, clock, events, secret } = deps;
+  const { clock, secret } = deps;
+  const changes = createChanges(deps);
 
   function verified(timestamp: string | null, signature: string | null, body: string): boolean {
     if (!secret || !timestamp || !signature || !/^\d+$/.test(timestamp)) return false;
@@ -106,20 +108,10 @@ export function createWebhookHandler(deps: {
   }
 
   async function apply(event: ProviderEvent): Promise<'applied' | 'duplicate' | 'unmatched'> {
-    const log: InvitationChange[] = [];
-    const outcome = await db.transaction(async (tx) => {
-      const [invitation] = await tx
-        .select()
-        .from(invitations)
-        .where(eq(invitations.messageId, event.messageId))
-        .for('update');
+    return changes.committed(async (tx, log) => {
+      const invitation = await invitationByMessageId(tx, event.messageId);
       if (!invitation) return 'unmatched' as const;
-      const [fresh] = await tx
-        .insert(webhookReceipts)
-        .values({ id: event.id, receivedAt: clock.now() })
-        .onConflictDoNothing()
-        .returning();
-      if (!fresh) return 'duplicate' as const;
+      if (!(await recordReceipt(tx, event.id, clock.now()))) return 'duplicate' as const;
       const at = event.timestamp ? new Date(event.timestamp * 1000) : clock.now();
       const data = event.reason ? { reason: event.reason } : {};
       switch (event.type) {
@@ -136,15 +128,12 @@ export function createWebhookHandler(deps: {
             break;
           }
           await recordDeliveryStatus(tx, log, invitation, 'BOUNCED', at, { ...data, cause: event.type });
-          await tx
-            .insert(emailSuppressions)
-            .values({
-              organizationId: invitation.organizationId,
-              email: invitation.email,
-              reason: event.type === 'complained' ? 'a complaint' : 'a hard bounce',
-              createdAt: clock.now(),
-            })
-            .onConflictDoNothing();
+          await suppressAddress(tx, {
+            organizationId: invitation.organizationId,
+            email: invitation.email,
+            reason: event.type === 'complained' ? 'a complaint' : 'a hard bounce',
+            at: clock.now(),
+          });
           break;
         case 'opened':
           await recordEngagement(tx, log, invitation, 'OPENED', at);
@@ -155,8 +144,6 @@ export function createWebhookHandler(deps: {
       }
       return 'applied' as const;
     });
-    for (const change of log) events.publishChange(change);
-    return outcome;
   }
 
   return {

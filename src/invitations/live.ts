@@ -4,16 +4,13 @@
 // once for all its subscribers on this instance: per event, one read of who may watch and one of
 // the invitation (never cached), and one update object shared by every subscriber allowed to see
 // it. The per-invitation feed batches its checks and reads per tick instead.
-// Talks to the database and the event bus.
+// Talks to the invitations store (who may watch: auth/policy's managers) and the event bus.
 import DataLoader from 'dataloader';
-import { and, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { invitations, memberships } from '../db/schema/index.js';
 import type { EventBus, InvitationChange } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
 import { effectiveStatus } from './status.js';
-
-type Invitation = typeof invitations.$inferSelect;
+import { type Invitation, invitationsByIds, managersAmong } from './store.js';
 
 /**
  * Subscribers handed one event between two turns of the event loop. Handing it to thousands at
@@ -33,10 +30,7 @@ export interface LiveUpdate {
 export function createLiveService({ db, events, clock }: { db: Db; events: EventBus; clock: Clock }) {
   const invitationsById = new DataLoader<string, Invitation | undefined>(
     async (ids) => {
-      const rows = await db
-        .select()
-        .from(invitations)
-        .where(inArray(invitations.id, [...new Set(ids)]));
+      const rows = await invitationsByIds(db, [...new Set(ids)]);
       return ids.map((id) => rows.find((row) => row.id === id));
     },
     { cache: false },
@@ -47,17 +41,11 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
   const watchers = new DataLoader<`${string} ${string}`, boolean>(
     async (keys) => {
       const pairs = [...new Set(keys)].map((key) => key.split(' ') as [string, string]);
-      const rows = await db
-        .select({ userId: memberships.userId, organizationId: memberships.organizationId })
-        .from(memberships)
-        .where(
-          and(
-            inArray(memberships.userId, [...new Set(pairs.map(([userId]) => userId))]),
-            inArray(memberships.organizationId, [...new Set(pairs.map(([, organizationId]) => organizationId))]),
-            inArray(memberships.role, ['OWNER', 'ADMIN']),
-          ),
-        );
-      const allowed = new Set(rows.map((row) => `${row.userId} ${row.organizationId}`));
+      const allowed = await managersAmong(
+        db,
+        [...new Set(pairs.map(([userId]) => userId))],
+        [...new Set(pairs.map(([, organizationId]) => organizationId))],
+      );
       return keys.map((key) => allowed.has(key));
     },
     { cache: false },

@@ -1,0 +1,33 @@
+// Every SQL statement on the audit log: the per-chain lock, the chain's last hash, the append and
+// the read of a whole chain. Talks to the database only.
+import { asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { auditLog } from '../db/schema/index.js';
+import type { AuditContent, AuditRow } from './chain.js';
+
+const CHAIN_LOCK = 727_002;
+
+const chainOf = (organizationId: string | null) =>
+  organizationId ? eq(auditLog.organizationId, organizationId) : isNull(auditLog.organizationId);
+
+/** Serialises appends to one chain until the transaction ends. */
+export async function lockChain(tx: Executor, organizationId: string | null) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK}, hashtext(${organizationId ?? 'global'}))`);
+}
+
+export async function lastHash(tx: Executor, organizationId: string | null): Promise<string | undefined> {
+  const [last] = await tx
+    .select({ hash: auditLog.hash })
+    .from(auditLog)
+    .where(chainOf(organizationId))
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  return last?.hash;
+}
+
+export async function insertAuditRow(tx: Executor, row: AuditContent & { prevHash: string; hash: string }) {
+  await tx.insert(auditLog).values(row);
+}
+
+export const chainRows = (db: Executor, organizationId: string): Promise<AuditRow[]> =>
+  db.select().from(auditLog).where(chainOf(organizationId)).orderBy(asc(auditLog.seq));

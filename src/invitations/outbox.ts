@@ -1,0 +1,9 @@
+// The port through which an invitation's email is queued, in the transaction that issues it: the
+// delivery side implements it (src/delivery/outbox.ts), src/services.ts wires it in.
+import type { Tx } from '../db/client.js';
+import type { Invitation } from './store.js';
+
+export interface Outbox {
+  /** Queues the email carrying `link` for `invitation`; older attempts still queued are superseded by it. */
+  queue(tx: Tx, invitation: Invitation, link: string): Promise<void>;
+}
