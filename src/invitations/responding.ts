@@ -172,13 +172,13 @@ export function createResponding(deps: {
 
   return {
     /** The public preview behind a link; never consumes the token. */
-    async preview(token: string, actor: Actor): Promise<Result<Preview | null, TooManyAttemptsError>> {
+    async preview(token: string, actor: Actor): Promise<Result<Preview, TooManyAttemptsError | InvalidTokenError>> {
       const blocked = await limits.countTokenAttempt(actor);
       if (blocked) return fail(blocked);
       const found = await pendingByToken(db, token, false);
       if (!found.row) {
         await recordRejectedToken(actor, found.reason, found.organizationId);
-        return ok(null);
+        return fail(new InvalidTokenError());
       }
       await limits.tokenAccepted(actor);
       const names = await previewNames(db, found.row);

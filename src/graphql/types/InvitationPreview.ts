@@ -40,10 +40,6 @@ builder.queryField('invitationByToken', (t) =>
       'Public preview of an invitation link. Unknown, expired, used and withdrawn links answer InvalidTokenError alike; failed guesses are limited per address. Never consumes the token.',
     args: { token: t.arg.string({ required: true, description: 'The secret token from the invitation link.' }) },
     errors: errors.union('The preview, or why the link cannot be shown.'),
-    resolve: async (_root, { token }, ctx) => {
-      const preview = errors.unwrap(await ctx.services.invitations.preview(token, ctx.actor));
-      if (!preview) throw new InvalidTokenError();
-      return preview;
-    },
+    resolve: async (_root, { token }, ctx) => errors.unwrap(await ctx.services.invitations.preview(token, ctx.actor)),
   }),
 );

@@ -72,8 +72,8 @@ const sendRefusals = [
 
 const sendErrors = fieldErrors({ input: true, id: true }, ...sendRefusals, IdempotencyConflictError);
 
-/** A bulk row's refusals: as a send's, but its ids and idempotency belong to the whole request. */
-export const rowErrors = fieldErrors({ input: true }, ...sendRefusals);
+/** A bulk row's refusals: as a send's, but its ids belong to the whole request. */
+export const rowErrors = fieldErrors({ input: true }, ...sendRefusals, IdempotencyConflictError);
 
 builder.mutationField('sendInvitation', (t) =>
   t.withAuth({ authenticated: true }).field({
