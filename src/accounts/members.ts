@@ -1,0 +1,87 @@
+// Memberships: changing a member's role and removing a member, under the role rules of
+// auth/policy (only owners touch owners; an organisation keeps an owner). Talks to the account
+// store and the audit log.
+import { type Actor, recordAudit } from '../audit/log.js';
+import { canManage, mayChangeMember, mayGrantRole } from '../auth/policy.js';
+import type { MemberRole } from '../db/schema/index.js';
+import { fail, LastOwnerError, NotFoundError, ok, type Result, RoleNotAllowedError } from '../lib/errors.js';
+import type { AccountStore, AccountTransaction, Membership } from './store.js';
+
+export type MemberChangeError = NotFoundError | RoleNotAllowedError | LastOwnerError;
+
+export function createMemberService(deps: { store: AccountStore }) {
+  const { store } = deps;
+
+  /**
+   * Locks the organisation row, so role changes within one organisation happen one at a time,
+   * then finds the acting and the target membership: the actor must be an owner or admin.
+   */
+  async function memberChange(
+    t: AccountTransaction,
+    input: { organizationId: string; userId: string },
+    actorUserId: string,
+    refusal: string,
+  ): Promise<Result<{ actor: Membership; target: Membership; owners: number }, NotFoundError | RoleNotAllowedError>> {
+    const rows = await t.lockMembershipsOf(input.organizationId);
+    const actor = rows.find((m) => m.userId === actorUserId);
+    const target = rows.find((m) => m.userId === input.userId);
+    if (!actor) return fail(new NotFoundError('Organization'));
+    if (!canManage(actor.role)) return fail(new RoleNotAllowedError(refusal));
+    if (!target) return fail(new NotFoundError('Member'));
+    return ok({ actor, target, owners: rows.filter((m) => m.role === 'OWNER').length });
+  }
+
+  return {
+    async updateMemberRole(
+      input: { organizationId: string; userId: string; role: MemberRole },
+      actor: Actor & { userId: string },
+    ): Promise<Result<Membership, MemberChangeError>> {
+      return store.transaction(async (t): Promise<Result<Membership, MemberChangeError>> => {
+        const change = await memberChange(t, input, actor.userId, 'Only owners and admins can change roles');
+        if (!change.ok) return change;
+        const found = change.value;
+        if (!mayChangeMember(found.actor.role, found.target.role) || !mayGrantRole(found.actor.role, input.role)) {
+          return fail(new RoleNotAllowedError('Only an owner can grant, change or remove the owner role'));
+        }
+        if (found.target.role === 'OWNER' && input.role !== 'OWNER' && found.owners <= 1) {
+          return fail(new LastOwnerError());
+        }
+        const updated = await t.setMembershipRole(found.target.id, input.role);
+        await recordAudit(t.tx, actor, {
+          organizationId: input.organizationId,
+          action: 'member.role_changed',
+          targetType: 'User',
+          targetId: input.userId,
+          data: { before: { role: found.target.role }, after: { role: input.role } },
+        });
+        return ok(updated);
+      });
+    },
+
+    async removeMember(
+      input: { organizationId: string; userId: string },
+      actor: Actor & { userId: string },
+    ): Promise<Result<Membership, MemberChangeError>> {
+      return store.transaction(async (t): Promise<Result<Membership, MemberChangeError>> => {
+        const change = await memberChange(t, input, actor.userId, 'Only owners and admins can remove members');
+        if (!change.ok) return change;
+        const found = change.value;
+        if (!mayChangeMember(found.actor.role, found.target.role)) {
+          return fail(new RoleNotAllowedError('Only an owner can remove an owner'));
+        }
+        if (found.target.role === 'OWNER' && found.owners <= 1) return fail(new LastOwnerError());
+        await t.deleteMembership(found.target.id);
+        await recordAudit(t.tx, actor, {
+          organizationId: input.organizationId,
+          action: 'member.removed',
+          targetType: 'User',
+          targetId: input.userId,
+          data: { before: { role: found.target.role }, after: null },
+        });
+        return ok(found.target);
+      });
+    },
+  };
+}
+
+export type MemberService = ReturnType<typeof createMemberService>;
