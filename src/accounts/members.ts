@@ -12,34 +12,36 @@ export type MemberChangeError = NotFoundError | RoleNotAllowedError | LastOwnerE
 export function createMemberService(deps: { store: AccountStore }) {
   const { store } = deps;
 
+  type Found = { actor: Membership; target: Membership; owners: number };
+
   /**
-   * Locks the organisation row, so role changes within one organisation happen one at a time,
-   * then finds the acting and the target membership: the actor must be an owner or admin.
+   * In one transaction: locks the organisation row, so role changes within one organisation happen
+   * one at a time, finds the acting and the target membership (the actor must be an owner or
+   * admin), then applies the change.
    */
-  async function memberChange(
-    t: AccountTransaction,
+  function memberChange(
     input: { organizationId: string; userId: string },
-    actorUserId: string,
+    actor: Actor & { userId: string },
     refusal: string,
-  ): Promise<Result<{ actor: Membership; target: Membership; owners: number }, NotFoundError | RoleNotAllowedError>> {
-    const rows = await t.lockMembershipsOf(input.organizationId);
-    const actor = rows.find((m) => m.userId === actorUserId);
-    const target = rows.find((m) => m.userId === input.userId);
-    if (!actor) return fail(new NotFoundError('Organization'));
-    if (!canManage(actor.role)) return fail(new RoleNotAllowedError(refusal));
-    if (!target) return fail(new NotFoundError('Member'));
-    return ok({ actor, target, owners: rows.filter((m) => m.role === 'OWNER').length });
+    apply: (t: AccountTransaction, found: Found) => Promise<Result<Membership, MemberChangeError>>,
+  ): Promise<Result<Membership, MemberChangeError>> {
+    return store.transaction(async (t) => {
+      const rows = await t.lockMembershipsOf(input.organizationId);
+      const acting = rows.find((m) => m.userId === actor.userId);
+      const target = rows.find((m) => m.userId === input.userId);
+      if (!acting) return fail(new NotFoundError('Organization'));
+      if (!canManage(acting.role)) return fail(new RoleNotAllowedError(refusal));
+      if (!target) return fail(new NotFoundError('Member'));
+      return apply(t, { actor: acting, target, owners: rows.filter((m) => m.role === 'OWNER').length });
+    });
   }
 
   return {
-    async updateMemberRole(
+    updateMemberRole: (
       input: { organizationId: string; userId: string; role: MemberRole },
       actor: Actor & { userId: string },
-    ): Promise<Result<Membership, MemberChangeError>> {
-      return store.transaction(async (t): Promise<Result<Membership, MemberChangeError>> => {
-        const change = await memberChange(t, input, actor.userId, 'Only owners and admins can change roles');
-        if (!change.ok) return change;
-        const found = change.value;
+    ): Promise<Result<Membership, MemberChangeError>> =>
+      memberChange(input, actor, 'Only owners and admins can change roles', async (t, found) => {
         if (!mayChangeMember(found.actor.role, found.target.role) || !mayGrantRole(found.actor.role, input.role)) {
           return fail(new RoleNotAllowedError('Only an owner can grant, change or remove the owner role'));
         }
@@ -55,17 +57,13 @@ export function createMemberService(deps: { store: AccountStore }) {
           data: { before: { role: found.target.role }, after: { role: input.role } },
         });
         return ok(updated);
-      });
-    },
+      }),
 
-    async removeMember(
+    removeMember: (
       input: { organizationId: string; userId: string },
       actor: Actor & { userId: string },
-    ): Promise<Result<Membership, MemberChangeError>> {
-      return store.transaction(async (t): Promise<Result<Membership, MemberChangeError>> => {
-        const change = await memberChange(t, input, actor.userId, 'Only owners and admins can remove members');
-        if (!change.ok) return change;
-        const found = change.value;
+    ): Promise<Result<Membership, MemberChangeError>> =>
+      memberChange(input, actor, 'Only owners and admins can remove members', async (t, found) => {
         if (!mayChangeMember(found.actor.role, found.target.role)) {
           return fail(new RoleNotAllowedError('Only an owner can remove an owner'));
         }
@@ -79,8 +77,7 @@ export function createMemberService(deps: { store: AccountStore }) {
           data: { before: { role: found.target.role }, after: null },
         });
         return ok(found.target);
-      });
-    },
+      }),
   };
 }
 
