@@ -9,6 +9,7 @@ import type { Sealer } from './delivery/sealing.js';
 import type { EventBus } from './events/bus.js';
 import { createLiveService, type LiveService } from './invitations/live.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
+import type { MailboxProofs } from './invitations/tokens.js';
 import type { Clock } from './lib/clock.js';
 import { createRateLimiter } from './rateLimits/limiter.js';
 
@@ -27,6 +28,7 @@ export function createServices(deps: {
   tokens: TokenService;
   events: EventBus;
   sealer: Sealer;
+  proofs: MailboxProofs;
 }): Services {
   const rateLimiter = createRateLimiter({ db: deps.db, clock: deps.clock });
   const accounts = createAccountService({

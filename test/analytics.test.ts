@@ -8,10 +8,10 @@ import { invitations } from '../src/db/schema/index.js';
 import { signWebhook } from '../src/delivery/webhooks.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
-import { type GraphQLResult, type TestApp, useTestApp } from './helpers/app.js';
+import { type GraphQLResult, type TestApp, useTestApp, workerPass } from './helpers/app.js';
 import { eventually } from './helpers/eventually.js';
 import { invite } from './helpers/invitations.js';
-import { type Feed, subscribeSse, subscribeWs } from './helpers/live.js';
+import { type Feed, statsFeedsSettled, subscribeSse, subscribeWs } from './helpers/live.js';
 import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount, newMember } from './helpers/seed.js';
 
@@ -273,6 +273,7 @@ describe('invitationStats over a crafted history, with delivery, webhooks and th
     eventually(
       () => track(owner, id),
       (i) => i.deliveryStatus === 'SENT' && i.attempts === attempts,
+      workerPass(t),
     );
 
   it('counts every status, delivery status, rate, funnel step, percentile and breakdown exactly', async () => {
@@ -807,6 +808,7 @@ describe('refusals', () => {
       await eventually(
         async () => feed.completed,
         (done) => done,
+        feed.changed,
       );
       expect(feed.items).toHaveLength(1);
     } finally {
@@ -887,8 +889,8 @@ describe('invitationStatsChanged', () => {
       const beforeBurst = feed.items.length;
       for (let i = 0; i < 5; i += 1) await invite(t, owner);
       await feed.until((items) => items.some((i) => invitedOf(i) === 6));
-      // Nothing further comes once the feed has caught up.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Nothing further comes once the feed has caught up: it has pushed every change it saw.
+      await statsFeedsSettled(t, owner.organizationId);
       const items = feed.items;
       const burst = items.slice(beforeBurst);
       expect(burst.length).toBeGreaterThanOrEqual(1);
@@ -938,10 +940,12 @@ describe('invitationStatsChanged', () => {
       await eventually(
         async () => feed.errors.length,
         (n) => n >= 1,
+        feed.changed,
       );
       expect(JSON.stringify(feed.errors)).toContain('FORBIDDEN');
       await invite(t, owner);
-      await new Promise((r) => setTimeout(r, 200));
+      // Every stats feed of the organisation has pushed what that change caused.
+      await statsFeedsSettled(t, owner.organizationId);
       expect(feed.items).toEqual([]);
     } finally {
       feed.close();

@@ -11,7 +11,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recountedRollups, storedRollups } from '../src/analytics/recount.js';
-import { rangePieces } from '../src/analytics/service.js';
+import { ACTIVITY_COUNTS, rangePieces } from '../src/analytics/service.js';
 import { invitationEvents, invitations } from '../src/db/schema/index.js';
 import { createSmtpMailer, type Mailer } from '../src/delivery/mailer.js';
 import { createSealer } from '../src/delivery/sealing.js';
@@ -453,21 +453,7 @@ describe('analytics rollups under random invitation traffic', () => {
 
   const STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'CANCELLED', 'EXPIRED'] as const;
   const DELIVERY_STATUSES = ['VALIDATING', 'SENDING', 'SENT', 'DELIVERED', 'BOUNCED', 'FAILED', 'REJECTED'] as const;
-  const SERIES_COUNTS = [
-    'invited',
-    'resent',
-    'sent',
-    'delivered',
-    'opened',
-    'clicked',
-    'accepted',
-    'declined',
-    'cancelled',
-    'expired',
-    'bounced',
-    'failed',
-    'rejected',
-  ] as const;
+  const SERIES_COUNTS = ACTIVITY_COUNTS;
   type SeriesCount = (typeof SERIES_COUNTS)[number];
 
   const zeros = <K extends string>(keys: readonly K[]) =>

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rows } from '../src/analytics/service.js';
-import type { Tx } from '../src/db/client.js';
+import { openDatabase, type Tx } from '../src/db/client.js';
+import { migrateDatabase, migrationsApplied } from '../src/db/migrate.js';
 import { users } from '../src/db/schema/index.js';
 import { testDatabase } from './helpers/db.js';
 
@@ -39,5 +40,31 @@ describe('statements', () => {
     expect(seen.outer).toHaveLength(2);
     expect(seen.outer.filter((s) => s.statement.includes('"id" = $1'))).toHaveLength(1);
     expect(seen.inSavepoint.filter((s) => s.statement.includes('"email" = $1'))).toHaveLength(1);
+  });
+});
+
+describe('readiness', () => {
+  it('counts migrations as current only when every bundled one is applied by name, whatever the count', async () => {
+    const database = openDatabase({ dataDir: undefined });
+    try {
+      await migrateDatabase(database);
+      expect(await migrationsApplied(database)).toBe(true);
+      const [applied] = await rows<{ id: number; name: string }>(
+        database.db,
+        sql`select id, name from drizzle.__drizzle_migrations order by id desc limit 1`,
+      );
+      if (!applied) throw new Error('no migration recorded');
+      // As many rows as before, one of them not ours.
+      await database.db.execute(
+        sql`update drizzle.__drizzle_migrations set name = 'elsewhere' where id = ${applied.id}`,
+      );
+      expect(await migrationsApplied(database)).toBe(false);
+      await database.db.execute(
+        sql`insert into drizzle.__drizzle_migrations (hash, name) values ('x', ${applied.name})`,
+      );
+      expect(await migrationsApplied(database)).toBe(true);
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -2,8 +2,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rows } from '../src/analytics/service.js';
+import type { Db } from '../src/db/client.js';
 import { deliveryAttempts, invitations } from '../src/db/schema/index.js';
 import { createSmtpMailer } from '../src/delivery/mailer.js';
 import { createSealer } from '../src/delivery/sealing.js';
@@ -12,11 +14,11 @@ import { createEventBus } from '../src/events/bus.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { createLogger } from '../src/lib/logger.js';
 import { graphql } from './generated/index.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, type TestApp, workerPass } from './helpers/app.js';
 import { isolatedDatabase } from './helpers/db.js';
-import { eventually } from './helpers/eventually.js';
+import { anyOf, eventually, rightAway } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
-import { type Feed, subscribeSse, subscribeWs } from './helpers/live.js';
+import { type Feed, organizationWatched, subscribeSse, subscribeWs } from './helpers/live.js';
 import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount, newMember } from './helpers/seed.js';
 import { mailsTo, plain, type SmtpSink, startSmtpSink } from './helpers/smtp.js';
@@ -87,10 +89,20 @@ type Feedable = { invitationEvents: { deliveryStatus: string; invitation: { id: 
 const statusesOf = (items: Feedable[], id: string) =>
   items.filter((i) => i.invitationEvents.invitation.id === id).map((i) => i.invitationEvents.deliveryStatus);
 
-/** `watcher` subscribes to `owner`'s organization; a probe invitation going out proves the feed live. */
-async function liveFeed(t: TestApp, sink: SmtpSink, owner: Account, open: typeof subscribeWs, watcher = owner) {
+/**
+ * `watcher` subscribes to `owner`'s organization, which then has `following` feeds open; once the
+ * server says they all listen, a probe invitation going out proves the feed live.
+ */
+async function liveFeed(
+  t: TestApp,
+  sink: SmtpSink,
+  owner: Account,
+  open: typeof subscribeWs,
+  watcher = owner,
+  following = 1,
+) {
   const feed = open(t.url, watcher.token, OrgFeed, { organizationId: owner.organizationId }) as Feed<Feedable>;
-  await new Promise((r) => setTimeout(r, 100));
+  await organizationWatched(t, owner.organizationId, following);
   const probe = await invite(t, owner);
   await feed.until((items) => statusesOf(items, probe.invitation.id).includes('SENT'));
   await sink.waitFor(mailsTo(sink, probe.email).length ? sink.received.length : sink.received.length + 1);
@@ -109,7 +121,7 @@ describe('delivery through SMTP, watched live', () => {
   it('answers the send at once and streams VALIDATING → SENDING → SENT over WebSocket and SSE', async () => {
     const owner = await newAccount(t, 'live');
     const ws = await liveFeed(t, sink, owner, subscribeWs);
-    const sse = await liveFeed(t, sink, owner, subscribeSse);
+    const sse = await liveFeed(t, sink, owner, subscribeSse, owner, 2);
     try {
       // Hold the mail at the server: the answer arrives while the mail server has not accepted it.
       const held = sink.hold();
@@ -125,6 +137,7 @@ describe('delivery through SMTP, watched live', () => {
       const [mail] = await eventually(
         async () => mailsTo(sink, sent.email),
         (m) => m.length === 1,
+        sink.changed,
       );
       expect(plain(mail?.raw)).toContain(sent.token);
       expect(plain(mail?.raw)).toContain('Tom &amp; &lt;Jerry&gt;');
@@ -166,6 +179,7 @@ describe('delivery through SMTP, watched live', () => {
       await eventually(
         async () => feed.completed,
         (c) => c,
+        feed.changed,
       );
       expect(feed.items.at(-1)?.invitationStatusChanged.status).toBe('ACCEPTED');
     } finally {
@@ -180,6 +194,7 @@ describe('delivery through SMTP, watched live', () => {
     const done = await eventually(
       () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
       (r) => r.data?.invitation?.deliveryStatus === 'SENT',
+      workerPass(t),
     );
     const changes = done.data?.invitation?.timeline
       .filter((e) => e.type === 'DELIVERY_STATUS_CHANGED')
@@ -198,6 +213,7 @@ describe('delivery through SMTP, watched live', () => {
       const done = await eventually(
         () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
         (r) => r.data?.invitation?.deliveryStatus === 'FAILED',
+        workerPass(t),
       );
       const last = done.data?.invitation?.timeline.at(-1);
       expect(last?.type).toBe('DELIVERY_STATUS_CHANGED');
@@ -218,12 +234,14 @@ describe('delivery through SMTP, watched live', () => {
     await eventually(
       () => attemptsOf(sent.invitation.id),
       (rows) => rows[0]?.state === 'RETRY',
+      workerPass(t),
     );
     const cancelled = await t.gql(Cancel, { input: { invitationId: sent.invitation.id } }, { token: owner.token });
     expect(cancelled.data?.cancelInvitation.__typename).toBe('InvitationPayload');
     const [attempt] = await eventually(
       () => attemptsOf(sent.invitation.id),
       (rows) => rows[0]?.state === 'SUPERSEDED',
+      workerPass(t),
     );
     expect(attempt?.sealedLink).toBeNull();
     expect(mailsTo(sink, sent.email)).toHaveLength(0);
@@ -236,6 +254,7 @@ describe('delivery through SMTP, watched live', () => {
     await eventually(
       () => attemptsOf(sent.invitation.id),
       (rows) => rows[0]?.state === 'RETRY',
+      workerPass(t),
     );
     const resent = await t.gql(Resend, { input: { invitationId: sent.invitation.id } }, { token: owner.token });
     const payload = resent.data?.resendInvitation;
@@ -243,10 +262,12 @@ describe('delivery through SMTP, watched live', () => {
     const mails = await eventually(
       async () => mailsTo(sink, sent.email),
       (m) => m.length >= 1,
+      sink.changed,
     );
     const states = await eventually(
       () => attemptsOf(sent.invitation.id),
       (rows) => rows.every((r) => r.state === 'SENT' || r.state === 'SUPERSEDED'),
+      workerPass(t),
     );
     expect(states.map((r) => [r.attempt, r.state]).sort()).toEqual([
       [1, 'SUPERSEDED'],
@@ -278,6 +299,7 @@ describe('delivery through SMTP, watched live', () => {
     const done = await eventually(
       () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
       (r) => r.data?.invitation?.deliveryStatus === 'REJECTED',
+      workerPass(t),
     );
     expect(done.data?.invitation?.timeline.at(-1)?.data).toMatchObject({
       from: 'VALIDATING',
@@ -299,6 +321,7 @@ describe('delivery through SMTP, watched live', () => {
       await eventually(
         async () => single.errors.length + org.errors.length,
         (n) => n === 2,
+        anyOf([single.changed, org.changed]),
       );
       expect(JSON.stringify(single.errors)).toContain('NOT_FOUND');
       expect(JSON.stringify(org.errors)).toContain('FORBIDDEN');
@@ -326,6 +349,7 @@ describe('delivery through SMTP, watched live', () => {
       await eventually(
         async () => feed.completed,
         (c) => c,
+        feed.changed,
         5000,
       );
       expect(feed.items.length).toBe(before);
@@ -376,6 +400,17 @@ describe('a worker that dies holding a lease', () => {
     await events.close();
   });
 });
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Sessions of this PostgreSQL database waiting for a lock. */
+const waitingForLocks = async (db: Db) =>
+  (
+    await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    )
+  )[0]?.n ?? 0;
 
 /** The key a test app generated in its data directory on start. */
 const signingKeyOf = (t: TestApp) => readFileSync(path.join(t.app.config.DATA_DIR, 'jwt-private-key.pem'), 'utf8');
@@ -432,12 +467,31 @@ describe('several emails in flight at once', () => {
       await held;
       for (const s of sent) expect(mailsTo(sink, s.email)).toHaveLength(0);
       let settled = false;
+      // The cancel's request reaches the server when its viewer is looked up.
+      const accounts = t.app.services.accounts;
+      const lookUp = accounts.viewerForToken;
+      const arrived = new Promise<void>((resolve) => {
+        vi.spyOn(accounts, 'viewerForToken').mockImplementationOnce((verified) => {
+          resolve();
+          return lookUp(verified);
+        });
+      });
       const cancel = t
         .gql(Cancel, { input: { invitationId: sent[0]?.invitation.id ?? '' } }, { token: owner.token })
         .finally(() => {
           settled = true;
         });
-      await new Promise((r) => setTimeout(r, 300));
+      await arrived;
+      // Then it waits in the database: on PostgreSQL for the rows' lock, on PGlite for the one
+      // connection the sends' transaction holds (asked for before the next turn of the event loop).
+      if (isolated.url)
+        await eventually(
+          () => waitingForLocks(isolated.database.db),
+          (n) => n > 0,
+          rightAway,
+        );
+      else await new Promise(setImmediate);
+      vi.restoreAllMocks();
       // The sends hold the invitation rows: the cancel commits after them, not between check and send.
       expect(settled).toBe(false);
       sink.release();
@@ -493,7 +547,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     isolated = await isolatedDatabase();
-    const env = { ...WORKER_ENV, SMTP_URL: sink.url, REDIS_URL: 'redis://127.0.0.1:6379' };
+    const env = { ...WORKER_ENV, SMTP_URL: sink.url, REDIS_URL };
     a = await startTestApp(env, { database: isolated.database });
     // Both instances sign with one key, as a real deployment configures them.
     const key = signingKeyOf(a);
@@ -510,11 +564,13 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     const owner = await newAccount(a, 'twin');
     const feed = subscribeWs(a.url, owner.token, OrgFeed, { organizationId: owner.organizationId }) as Feed<Feedable>;
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      // Instance A's feed listens, through Redis, before B sends.
+      await organizationWatched(a, owner.organizationId);
       const sent = await Promise.all(Array.from({ length: 10 }, () => invite(b, owner)));
       const items = await feed.until((all) => sent.every((s) => statusesOf(all, s.invitation.id).includes('SENT')));
       for (const s of sent) expect(statusesOf(items, s.invitation.id)).toEqual(['VALIDATING', 'SENDING', 'SENT']);
-      await new Promise((r) => setTimeout(r, 300));
+      // Each worker has made a whole pass since: a second send of any attempt would have happened.
+      await Promise.all([workerPass(a)(), workerPass(b)()]);
       for (const s of sent) expect(mailsTo(sink, s.email)).toHaveLength(1);
     } finally {
       feed.close();
@@ -523,7 +579,8 @@ describe('two instances sharing PostgreSQL and Redis', () => {
 });
 
 describe('npm run worker, a worker in its own process', () => {
-  const { sink, isolated, t } = useMailingApp((url) => ({ SMTP_URL: url }));
+  // Through Redis the API hears of what the worker process does.
+  const { sink, isolated, t } = useMailingApp((url) => ({ SMTP_URL: url, REDIS_URL }));
 
   it('delivers what the API queued, or on the embedded database says why it cannot run', async () => {
     const { DATABASE_URL: _a, TEST_DATABASE_URL: _b, REDIS_URL: _c, ...inherited } = process.env;
@@ -533,6 +590,7 @@ describe('npm run worker, a worker in its own process', () => {
         ...inherited,
         ...(isolated.url ? { DATABASE_URL: isolated.url } : {}),
         SMTP_URL: sink.url,
+        REDIS_URL,
         JWT_PRIVATE_KEY: signingKeyOf(t),
         DELIVERY_POLL_MS: '50',
         LOG_LEVEL: 'warn',
@@ -550,10 +608,18 @@ describe('npm run worker, a worker in its own process', () => {
         return;
       }
       const owner = await newAccount(t, 'separate');
+      const changes = t.app.events.organizationChanges(owner.raw.organizationId)[Symbol.asyncIterator]();
+      let changed = changes.next();
+      const nextChange = async () => {
+        await changed;
+        changed = changes.next();
+      };
+      await t.app.events.organizationFollowed(owner.raw.organizationId);
       const sent = await invite(t, owner);
       const mails = await eventually(
         async () => mailsTo(sink, sent.email),
         (m) => m.length === 1,
+        sink.changed,
         30_000,
       );
       expect(plain(mails[0]?.raw)).toContain(sent.token);
@@ -561,8 +627,10 @@ describe('npm run worker, a worker in its own process', () => {
       const done = await eventually(
         () => t.gql(Tracked, { id: sent.invitation.id }, { token: owner.token }),
         (r) => r.data?.invitation?.deliveryStatus !== 'SENDING',
+        nextChange,
       );
       expect(done.data?.invitation?.deliveryStatus).toBe('SENT');
+      await changes.return?.();
     } finally {
       child.kill('SIGTERM');
       await exited;

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { anyOf, eventually } from './helpers/eventually.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const running: ChildProcess[] = [];
@@ -28,11 +29,17 @@ function start(env: Record<string, string>) {
     stderr += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Read again at each chunk of output and at exit.
+  const output = () => new Promise((resolve) => child.stdout.once('data', resolve));
   const waitFor = async (pattern: RegExp) => {
-    for (let i = 0; i < 600 && !pattern.test(stdout); i++) {
-      if (child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    try {
+      await eventually(
+        async () => pattern.test(stdout) || child.exitCode !== null,
+        (done) => done,
+        anyOf([output, () => exited]),
+        60_000,
+      );
+    } catch {}
     const match = pattern.exec(stdout);
     if (!match) throw new Error(`no ${pattern} in output:\n${stdout}\n${stderr}`);
     return match;

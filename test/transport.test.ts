@@ -12,8 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { graphql } from './generated/index.js';
 import { useTestApp } from './helpers/app.js';
-import { eventually } from './helpers/eventually.js';
+import { anyOf, changeSignal, eventually } from './helpers/eventually.js';
 import { invite } from './helpers/invitations.js';
+import { organizationWatched } from './helpers/live.js';
 import { type Account, newAccount, newMember } from './helpers/seed.js';
 
 const t = useTestApp();
@@ -257,10 +258,13 @@ const RemoveMemberMutation = `mutation TransportRemoveMember($input: RemoveMembe
 
 /** `account` follows `organizationId`'s invitation events over a socket of its own. */
 function organizationFeed(account: Account, organizationId: string) {
+  const { notify, next } = changeSignal();
   const feed = {
     events: [] as { type: string; invitationId: string }[],
     errors: [] as unknown[],
     completed: false,
+    /** Resolves at the next event, error or completion. */
+    changed: next,
   };
   wsClient({ connectionParams: { authorization: `Bearer ${account.token}` } }).subscribe<{
     invitationEvents: { type: string; invitation: { id: string } };
@@ -271,10 +275,15 @@ function organizationFeed(account: Account, organizationId: string) {
         if (errors) feed.errors.push(errors);
         if (data)
           feed.events.push({ type: data.invitationEvents.type, invitationId: data.invitationEvents.invitation.id });
+        notify();
       },
-      error: (error) => feed.errors.push(error),
+      error: (error) => {
+        feed.errors.push(error);
+        notify();
+      },
       complete: () => {
         feed.completed = true;
+        notify();
       },
     },
   );
@@ -286,20 +295,21 @@ type Watcher = ReturnType<typeof organizationFeed>;
 const createdIn = (feed: Watcher, ids: string[]) =>
   feed.events.filter((e) => e.type === 'CREATED' && ids.includes(e.invitationId)).map((e) => e.invitationId);
 
-/** Subscriptions start a little after their clients ask: probe until one probe reaches every feed. */
+const anyFeed = (feeds: Watcher[]) => anyOf(feeds.map((feed) => feed.changed));
+
+/**
+ * Subscriptions start a little after their clients ask: once the server has every feed of the
+ * organisation listening (`feeds` are all of them), one probe must reach each.
+ */
 async function untilLive(feeds: Watcher[], owner: Account): Promise<string[]> {
-  const probes: string[] = [];
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const probe = (await invite(t, owner)).invitation.id;
-    probes.push(probe);
-    const reached = await eventually(
-      async () => feeds.filter((feed) => createdIn(feed, [probe]).length > 0).length,
-      (n) => n === feeds.length,
-      2_000,
-    ).catch(() => 0);
-    if (reached === feeds.length) return probes;
-  }
-  throw new Error('the feeds never all went live');
+  await organizationWatched(t, owner.organizationId, feeds.length);
+  const probe = (await invite(t, owner)).invitation.id;
+  await eventually(
+    async () => feeds.filter((feed) => createdIn(feed, [probe]).length > 0).length,
+    (n) => n === feeds.length,
+    anyFeed(feeds),
+  );
+  return [probe];
 }
 
 /** Sends `count` invitations in `owner`'s organization and waits until each of `feeds` has them all. */
@@ -309,6 +319,7 @@ async function sendAndAwait(owner: Account, feeds: Watcher[], count: number): Pr
   await eventually(
     async () => feeds.filter((feed) => createdIn(feed, sent).length >= sent.length).length,
     (n) => n === feeds.length,
+    anyFeed(feeds),
   );
   return sent;
 }
@@ -326,8 +337,10 @@ describe('an organization’s invitation events over WebSocket', () => {
     const strangerProbes = await untilLive([elsewhere], stranger);
 
     const sent = await sendAndAwait(owner, [...owners, ...admins], 3);
-    // Long enough for a duplicate or a stray event to arrive.
-    await new Promise((r) => setTimeout(r, 200));
+    // One more event through each organisation's feed, in turn: each subscriber's events arrive in
+    // order, so a duplicate, or a stray event handed to the other organisation, would be in first.
+    await sendAndAwait(owner, [...owners, ...admins], 1);
+    strangerProbes.push(...(await sendAndAwait(stranger, [elsewhere], 1)));
     for (const feed of [...owners, ...admins]) {
       expect(feed.errors).toEqual([]);
       expect(createdIn(feed, sent)).toEqual(sent);
@@ -348,6 +361,7 @@ describe('an organization’s invitation events over WebSocket', () => {
     await eventually(
       async () => admins.every((feed) => feed.completed),
       (done) => done,
+      anyFeed(admins),
     );
     for (const feed of owners) expect(createdIn(feed, after)).toEqual(after);
     for (const feed of admins) expect(createdIn(feed, after)).toEqual([]);

@@ -7,10 +7,10 @@ import { emailSuppressions, invitations, webhookReceipts } from '../src/db/schem
 import { signWebhook } from '../src/delivery/webhooks.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
-import { startTestApp } from './helpers/app.js';
+import { startTestApp, workerPass } from './helpers/app.js';
 import { eventually } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
-import { type Feed, subscribeWs } from './helpers/live.js';
+import { type Feed, organizationWatched, subscribeWs } from './helpers/live.js';
 import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount } from './helpers/seed.js';
 import { mailsTo, plain } from './helpers/smtp.js';
@@ -110,6 +110,7 @@ describe('provider webhooks and engagement tracking', () => {
     await eventually(
       () => track(owner, sent.invitation.id),
       (i) => i.deliveryStatus === 'SENT',
+      workerPass(t),
     );
     const { messageId } = await rowOf(sent.invitation.id);
     if (!messageId) throw new Error('no message id recorded');
@@ -124,7 +125,7 @@ describe('provider webhooks and engagement tracking', () => {
       organizationId: owner.organizationId,
     }) as Feed<Feedable>;
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      await organizationWatched(t, owner.organizationId);
       const sent = await sentInvitation(owner);
       const mine = (items: Feedable[]) => items.filter((i) => i.invitationEvents.invitation.id === sent.invitation.id);
       // The feed is live: it saw the send.
@@ -278,6 +279,7 @@ describe('provider webhooks and engagement tracking', () => {
     const rejected = await eventually(
       () => track(owner, again.invitation.id),
       (i) => i.deliveryStatus !== 'VALIDATING' && i.deliveryStatus !== 'SENDING',
+      workerPass(t),
     );
     expect(rejected.deliveryStatus).toBe('REJECTED');
     expect(JSON.stringify(rejected.timeline.at(-1)?.data)).toMatch(/suppressed after a hard bounce/);
@@ -306,6 +308,7 @@ describe('provider webhooks and engagement tracking', () => {
     const rejected = await eventually(
       () => track(owner, again.invitation.id),
       (i) => i.deliveryStatus !== 'VALIDATING' && i.deliveryStatus !== 'SENDING',
+      workerPass(t),
     );
     expect(rejected.deliveryStatus).toBe('REJECTED');
     expect(JSON.stringify(rejected.timeline.at(-1)?.data)).toMatch(/suppressed after a complaint/);

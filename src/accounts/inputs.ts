@@ -1,6 +1,7 @@
 // Shapes of untrusted account input; parsed once at the edge, trusted by the services behind it.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
+import { isReadable, UNREADABLE_MESSAGE } from '../lib/text.js';
 
 /** Trimmed and lower-cased; refuses display-name forms ("Ann <a@b.c>") and header injection. */
 export const emailSchema = z
@@ -23,6 +24,7 @@ export const nameSchema = z
   .trim()
   .min(1, 'Name must not be empty')
   .max(100, 'Name must be at most 100 characters')
-  .refine((s) => !/[\p{Cc}]/u.test(s), 'Name must not contain control characters');
+  .refine((s) => !/[\p{Cc}]/u.test(s), 'Name must not contain control characters')
+  .refine(isReadable, `Name ${UNREADABLE_MESSAGE}`);
 
 export const organizationNameSchema = nameSchema;

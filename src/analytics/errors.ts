@@ -18,3 +18,7 @@ export class UnknownTimeZoneError extends DomainError {
     super(`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Berlin`);
   }
 }
+
+/** The refusal every analytics field answers while INVITATION_ANALYTICS_ENABLED=false, else null. */
+export const analyticsDisabled = (config: { INVITATION_ANALYTICS_ENABLED: boolean }): FeatureDisabledError | null =>
+  config.INVITATION_ANALYTICS_ENABLED ? null : new FeatureDisabledError('Invitation analytics');

@@ -3,7 +3,7 @@
 // prove the maintained aggregates right.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { ACTIVITY_COUNTS, COHORT_COUNTS, rows } from './service.js';
+import { ACTIVITY_COUNTS, COHORT_COUNTS, rows } from './store.js';
 
 export interface RollupSnapshot {
   cohorts: Record<string, number | string>[];

@@ -1,8 +1,8 @@
 // Applies drizzle-kit migrations; concurrent starts on one PostgreSQL wait on an advisory lock.
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -35,21 +35,23 @@ export async function migrateDatabase(database: Database, url?: string): Promise
   }
 }
 
-/** True when every migration in the folder has been applied. */
-let migrationCount: number | undefined;
+let bundled: string[] | undefined;
 
+/**
+ * True when every migration bundled with this code has been applied, by name: a database whose
+ * history differs (another baseline, a missing migration) is not ready even when it holds as many.
+ * Migrations a newer instance applied beside them do not count against it.
+ */
 export async function migrationsApplied(database: Database): Promise<boolean> {
   // The folder does not change while the process runs: read it on the first readiness check only.
-  migrationCount ??= readdirSync(migrationsFolder, { withFileTypes: true }).filter((d) => d.isDirectory()).length;
-  const expected = migrationCount;
+  bundled ??= readMigrationFiles({ migrationsFolder }).map((migration) => migration.name);
   try {
-    const rows = await database.db.execute<{ n: number }>(
-      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    const result = await database.db.execute<{ name: string | null }>(
+      sql`select name from drizzle.__drizzle_migrations`,
     );
-    const n = Number(
-      (rows as unknown as { rows?: { n: number }[] }).rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n,
-    );
-    return n >= expected;
+    const rows = Array.isArray(result) ? result : (result as unknown as { rows: { name: string | null }[] }).rows;
+    const applied = new Set(rows.map((row) => row.name));
+    return bundled.every((name) => applied.has(name));
   } catch {
     return false;
   }

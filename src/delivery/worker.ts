@@ -41,6 +41,8 @@ export interface DeliveryWorker {
   claim(): Promise<{ id: string }[]>;
   start(): void;
   stop(): Promise<void>;
+  /** Resolves when the next pass the started worker begins after this call ends, with what it handled. */
+  nextPass(): Promise<number>;
 }
 
 export function createDeliveryWorker(deps: {
@@ -76,6 +78,7 @@ export function createDeliveryWorker(deps: {
   let busy = false;
   let again = false;
   let wakeups: AsyncIterator<undefined> | undefined;
+  let passWaiters: ((handled: number) => void)[] = [];
 
   async function runOnce(): Promise<number> {
     let handled = 0;
@@ -132,8 +135,16 @@ export function createDeliveryWorker(deps: {
     }
     busy = true;
     clearTimeout(timer);
+    const waiters = passWaiters;
+    passWaiters = [];
     running = runOnce()
-      .catch((error: unknown) => logger.error('delivery pass failed', { error: String(error) }))
+      .catch((error: unknown) => {
+        logger.error('delivery pass failed', { error: String(error) });
+        return 0;
+      })
+      .then((handled) => {
+        for (const resolve of waiters) resolve(handled);
+      })
       .finally(() => {
         busy = false;
         if (stopped) return;
@@ -149,6 +160,7 @@ export function createDeliveryWorker(deps: {
   return {
     runOnce,
     claim,
+    nextPass: () => new Promise((resolve) => passWaiters.push(resolve)),
     start() {
       if (!stopped) return;
       stopped = false;

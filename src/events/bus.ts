@@ -1,7 +1,7 @@
 // Typed events between the services, the delivery worker and the subscriptions: in process by
 // default, through Redis (so every instance sees every event) when REDIS_URL is set.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub } from '@graphql-yoga/subscription';
+import { createPubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
 import type { DeliveryStatus, InvitationEventType, InvitationStatus } from '../db/schema/index.js';
 
@@ -28,7 +28,64 @@ export interface EventBus {
   invitationChanges(invitationId: string): AsyncIterable<InvitationChange>;
   organizationChanges(organizationId: string): AsyncIterable<InvitationChange>;
   deliveriesQueued(): AsyncIterable<undefined>;
+  /**
+   * Resolves once at least `count` followers of the organisation's changes listen on this
+   * instance (with Redis, once the server has confirmed the channel): a change published after it
+   * reaches them. For callers that must not publish before a subscription is live.
+   */
+  organizationFollowed(organizationId: string, count?: number): Promise<void>;
   close(): Promise<void>;
+}
+
+type Target = PubSubEventTarget<Topics>;
+
+/**
+ * The event target with a count of live listeners per topic. A listener counts once `confirm`
+ * (the transport's acknowledgement of the topic) has resolved after it was added.
+ */
+function countingListeners(target: Target, confirm: (topic: string) => Promise<unknown>) {
+  const live = new Map<string, number>();
+  const waiters = new Set<{ topic: string; count: number; resolve: () => void }>();
+  const settle = () => {
+    for (const waiter of waiters) {
+      if ((live.get(waiter.topic) ?? 0) < waiter.count) continue;
+      waiters.delete(waiter);
+      waiter.resolve();
+    }
+  };
+  /** Per listener, whether it counts yet (confirmed) or was removed before its confirmation. */
+  const states = new Map<unknown, { topic: string; confirmed: boolean }>();
+  const add = (topic: string, delta: number) => live.set(topic, Math.max(0, (live.get(topic) ?? 0) + delta));
+  const counted: Target = {
+    addEventListener(topic, listener) {
+      target.addEventListener(topic, listener);
+      const state = { topic, confirmed: false };
+      states.set(listener, state);
+      void confirm(topic).then(
+        () => {
+          if (states.get(listener) !== state) return;
+          state.confirmed = true;
+          add(topic, 1);
+          settle();
+        },
+        // Without the confirmation the listener never counts; the transport logs its own outage.
+        () => {},
+      );
+    },
+    removeEventListener(topic, listener) {
+      target.removeEventListener(topic, listener);
+      if (states.get(listener)?.confirmed) add(topic, -1);
+      states.delete(listener);
+    },
+    dispatchEvent: (event) => target.dispatchEvent(event),
+  };
+  return {
+    target: counted,
+    listening: (topic: string, count: number) =>
+      (live.get(topic) ?? 0) >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.add({ topic, count, resolve })),
+  };
 }
 
 export function createEventBus(options: { redisUrl?: string }): EventBus {
@@ -36,9 +93,15 @@ export function createEventBus(options: { redisUrl?: string }): EventBus {
     ? [new Redis(options.redisUrl, { lazyConnect: false }), new Redis(options.redisUrl, { lazyConnect: false })]
     : [];
   const [publishClient, subscribeClient] = clients;
-  const pubsub = createPubSub<Topics>(
-    publishClient && subscribeClient ? { eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) } : {},
-  );
+  const { target, listening } =
+    publishClient && subscribeClient
+      ? // Subscribing again to a channel already subscribed changes nothing, and its reply comes
+        // after the event target's own SUBSCRIBE on the same connection: the channel is live.
+        countingListeners(createRedisEventTarget({ publishClient, subscribeClient }), (topic) =>
+          subscribeClient.subscribe(topic),
+        )
+      : countingListeners(new EventTarget() as Target, () => Promise.resolve());
+  const pubsub = createPubSub<Topics>({ eventTarget: target });
   return {
     publishChange(change) {
       pubsub.publish('invitation:changed', change.invitationId, change);
@@ -48,6 +111,7 @@ export function createEventBus(options: { redisUrl?: string }): EventBus {
     invitationChanges: (invitationId) => pubsub.subscribe('invitation:changed', invitationId),
     organizationChanges: (organizationId) => pubsub.subscribe('organization:changed', organizationId),
     deliveriesQueued: () => pubsub.subscribe('delivery:queued') as AsyncIterable<undefined>,
+    organizationFollowed: (organizationId, count = 1) => listening(`organization:changed:${organizationId}`, count),
     async close() {
       await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
     },

@@ -25,7 +25,7 @@ import {
 } from './policy.js';
 import { pendingConflict, replayed, type Sent } from './sent.js';
 import { appendEvent, insertInvitation, sendFacts } from './store.js';
-import { inviteUrl, newInvitationToken } from './tokens.js';
+import { inviteUrl, type MailboxProofs, newInvitationToken } from './tokens.js';
 
 export type SignedInActor = Actor & { userId: string };
 
@@ -55,12 +55,13 @@ export interface SendingDeps {
   limits: InvitationLimits;
   idempotency: Idempotency;
   outbox: Outbox;
+  proofs: MailboxProofs;
   expiry: Expiry;
   audit: AuditLog;
 }
 
 export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
-  const { db, clock, config, limits, idempotency, outbox, expiry, audit } = deps;
+  const { db, clock, config, limits, idempotency, outbox, proofs, expiry, audit } = deps;
 
   /** The send itself, its policy passed: the row, its outbox entry, timeline event and audit row. */
   async function issue(tx: Tx, log: ChangeLog, input: SendInput, actor: SignedInActor): Promise<Sent> {
@@ -83,9 +84,9 @@ export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
       updatedAt: now,
     });
     const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
-    // Sent together, one round trip.
+    // Sent together, one round trip. Only the email carries the mailbox proof.
     await Promise.all([
-      outbox.queue(tx, invitation, link),
+      outbox.queue(tx, invitation, proofs.mailboxLink(link, token.token)),
       appendEvent(tx, log, invitation, {
         type: 'CREATED',
         at: clock.now(),

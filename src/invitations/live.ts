@@ -53,6 +53,13 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
   const mayWatch = (userId: string, organizationId: string) => watchers.load(`${userId} ${organizationId}`);
 
   const organizationFeeds = new Map<string, ReturnType<typeof openOrganizationFeed>>();
+  /** Callers waiting for an organisation's feed to have `count` subscribers on this instance. */
+  let joinWaiters: { organizationId: string; count: number; resolve: () => void }[] = [];
+  const settleJoins = () => {
+    const joined = (w: (typeof joinWaiters)[number]) => (organizationFeeds.get(w.organizationId)?.size ?? 0) >= w.count;
+    for (const waiter of joinWaiters.filter(joined)) waiter.resolve();
+    joinWaiters = joinWaiters.filter((w) => !joined(w));
+  };
 
   /**
    * The bus subscription an organisation's subscribers on this instance share; closed when the
@@ -125,7 +132,11 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
         const { subscriber, stream } = subscriberStream(userId, leave);
         subscribers.add(subscriber);
         users.set(userId, (users.get(userId) ?? 0) + 1);
+        settleJoins();
         return stream;
+      },
+      get size() {
+        return subscribers.size;
       },
     };
     return feed;
@@ -184,6 +195,18 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
         [Symbol.asyncIterator]: () => stream,
       };
       return stream;
+    },
+
+    /**
+     * Resolves once `count` subscribers follow the organisation's events on this instance and the
+     * bus subscription they share is live: an event published after it reaches each of them.
+     */
+    async organizationWatched(organizationId: string, count = 1): Promise<void> {
+      await new Promise<void>((resolve) => {
+        joinWaiters.push({ organizationId, count, resolve });
+        settleJoins();
+      });
+      await events.organizationFollowed(organizationId);
     },
 
     /** Every change in the organisation, with the invitation as it stands after it. */

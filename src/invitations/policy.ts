@@ -86,11 +86,7 @@ export function policyChecks(facts: SendFacts, input: PolicyInput, config: Polic
       canManage(facts.role) ? null : new RoleNotAllowedError('Only owners and admins can invite'),
       'You may invite people',
     ),
-    check(
-      'ROLE_ALLOWED',
-      roleWithinReach(facts.role, input.role) ? null : new RoleNotAllowedError('Only an owner can invite an owner'),
-      `You may grant the ${input.role} role`,
-    ),
+    check('ROLE_ALLOWED', roleRefusal(facts, input.role), `You may grant the ${input.role} role`),
     check('PERMISSIONS_HELD', notHeld(facts, input.permissions ?? []), 'You hold every permission you grant'),
     check(
       'MESSAGES_ENABLED',
@@ -108,10 +104,29 @@ export function policyChecks(facts: SendFacts, input: PolicyInput, config: Polic
   ];
 }
 
-function notHeld(granter: NonNullable<SendFacts>, granted: string[]): PermissionNotHeldError | null {
+/** Whoever hands out an invitation's link: their role and permissions in its organisation now. */
+export interface Granter {
+  role: MemberRole;
+  permissions: readonly string[];
+}
+
+const roleRefusal = (granter: Granter, role: MemberRole) =>
+  roleWithinReach(granter.role, role) ? null : new RoleNotAllowedError('Only an owner can invite an owner');
+
+function notHeld(granter: Granter, granted: readonly string[]): PermissionNotHeldError | null {
   const missing = permissionsNotHeld(granter, granted);
   return missing.length > 0 ? new PermissionNotHeldError(missing) : null;
 }
+
+/**
+ * What refuses `granter` a new link to `invitation` now (a resend mints one): the same role and
+ * permission rules as a send, checked against the granter's rights at this moment.
+ */
+export const grantRefusal = (
+  granter: Granter,
+  invitation: Pick<Invitation, 'role' | 'permissions'>,
+): RoleNotAllowedError | PermissionNotHeldError | null =>
+  roleRefusal(granter, invitation.role) ?? notHeld(granter, invitation.permissions);
 
 /** The refusal of the first check that failed, if any failed. */
 export const firstRefusal = <E extends DomainError>(checks: Check<E>[]): E | undefined =>
@@ -122,9 +137,9 @@ export async function managedInvitation(
   tx: Tx,
   id: string,
   actor: { userId: string },
-): Promise<Result<Invitation, NotFoundError>> {
-  const row = await invitationById(tx, id, true);
-  const manager = row && (await membershipOf(tx, row.organizationId, actor.userId));
-  if (!row || !canManage(manager?.role)) return fail(new NotFoundError('Invitation'));
-  return ok(row);
+): Promise<Result<{ invitation: Invitation; manager: Granter }, NotFoundError>> {
+  const invitation = await invitationById(tx, id, true);
+  const manager = invitation && (await membershipOf(tx, invitation.organizationId, actor.userId));
+  if (!invitation || !manager || !canManage(manager.role)) return fail(new NotFoundError('Invitation'));
+  return ok({ invitation, manager });
 }

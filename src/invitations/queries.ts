@@ -1,6 +1,7 @@
 // Filters for reading invitations, as SQL over a (possibly aliased) invitations table.
 import { and, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { DeliveryStatus, InvitationStatus, invitations, MemberRole } from '../db/schema/index.js';
+import { hasNul } from '../lib/text.js';
 import { hasStatus, pendingNow } from './status.js';
 
 export interface InvitationFilter {
@@ -27,7 +28,12 @@ export function invitationFilterSql(
   if (filter?.deliveryStatus?.length) parts.push(inArray(t.deliveryStatus, filter.deliveryStatus));
   if (filter?.role?.length) parts.push(inArray(t.role, filter.role));
   if (filter?.invitedById) parts.push(eq(t.invitedById, filter.invitedById));
-  if (filter?.email) parts.push(sql`${t.email} ilike ${`%${escapeLike(filter.email.toLowerCase())}%`}`);
+  if (filter?.email) {
+    // No stored email holds U+0000 (PostgreSQL cannot store it): such a filter matches nothing.
+    parts.push(
+      hasNul(filter.email) ? sql`false` : sql`${t.email} ilike ${`%${escapeLike(filter.email.toLowerCase())}%`}`,
+    );
+  }
   if (filter?.createdAfter) parts.push(gte(t.createdAt, filter.createdAfter));
   if (filter?.createdBefore) parts.push(lt(t.createdAt, filter.createdBefore));
   return and(...parts) as SQL;

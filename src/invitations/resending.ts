@@ -1,18 +1,26 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db/client.js';
-import { fail, type InvalidInputError, type NotFoundError, ok, type Result } from '../lib/errors.js';
+import {
+  fail,
+  type InvalidInputError,
+  type NotFoundError,
+  ok,
+  type Result,
+  type RoleNotAllowedError,
+} from '../lib/errors.js';
 import type { ChangeLog } from './changes.js';
 import {
   CustomMessagesDisabledError,
   type IdempotencyConflictError,
   InvitationNotPendingError,
   type PendingInvitationExistsError,
+  type PermissionNotHeldError,
   type RateLimitedError,
   ResendCooldownError,
   type ResendLimitError,
 } from './errors.js';
 import type { SendingDeps, SignedInActor } from './issuing.js';
-import { expiryDays, expiryRefusal, managedInvitation, type PolicyConfig } from './policy.js';
+import { expiryDays, expiryRefusal, grantRefusal, managedInvitation, type PolicyConfig } from './policy.js';
 import { pendingConflict, replayed, type Sent } from './sent.js';
 import { effectiveStatus } from './status.js';
 import { appendEvent, type Invitation, invitationById, reissueInvitation } from './store.js';
@@ -27,6 +35,8 @@ export interface ResendInput {
 /** Every refusal of a resend. */
 export type ResendError =
   | NotFoundError
+  | RoleNotAllowedError
+  | PermissionNotHeldError
   | InvitationNotPendingError
   | ResendCooldownError
   | CustomMessagesDisabledError
@@ -41,7 +51,7 @@ export type ResendingConfig = PolicyConfig & Pick<Config, 'INVITE_URL_TEMPLATE' 
 const DAY_MS = 86_400_000;
 
 export function createResending(deps: SendingDeps & { config: ResendingConfig }) {
-  const { db, clock, config, limits, idempotency, outbox, expiry, audit } = deps;
+  const { db, clock, config, limits, idempotency, outbox, proofs, expiry, audit } = deps;
 
   /** What refuses resending `before` now, before anything is counted. */
   function refusal(before: Invitation, input: ResendInput, now: Date) {
@@ -77,7 +87,8 @@ export function createResending(deps: SendingDeps & { config: ResendingConfig })
       message: input.message,
     });
     const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
-    await outbox.queue(tx, invitation, link);
+    // Only the email carries the mailbox proof.
+    await outbox.queue(tx, invitation, proofs.mailboxLink(link, token.token));
     await appendEvent(tx, log, invitation, {
       type: 'RESENT',
       at: clock.now(),
@@ -109,14 +120,16 @@ export function createResending(deps: SendingDeps & { config: ResendingConfig })
           async (tx, log): Promise<Result<Sent, Exclude<ResendError, IdempotencyConflictError>>> => {
             const found = await managedInvitation(tx, input.invitationId, actor);
             if (!found.ok) return found;
+            const { invitation, manager } = found.value;
             const now = clock.now();
-            const refused = refusal(found.value, input, now);
+            // A resend shows a new link: the resender must be able to grant what it grants, now.
+            const refused = grantRefusal(manager, invitation) ?? refusal(invitation, input, now);
             if (refused) return fail(refused);
-            const capped = await limits.countResend(tx, found.value.organizationId, found.value.email);
+            const capped = await limits.countResend(tx, invitation.organizationId, invitation.email);
             if (capped) return fail(capped);
-            const limited = await limits.countSend(tx, found.value.organizationId, actor.userId);
+            const limited = await limits.countSend(tx, invitation.organizationId, actor.userId);
             if (limited) return fail(limited);
-            return ok(await reissue(tx, log, found.value, { input, actor, now }));
+            return ok(await reissue(tx, log, invitation, { input, actor, now }));
           },
           replayed,
         )

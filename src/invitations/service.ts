@@ -18,6 +18,7 @@ import type { Outbox } from './outbox.js';
 import { createResending } from './resending.js';
 import { createResponding } from './responding.js';
 import { invitationById } from './store.js';
+import type { MailboxProofs } from './tokens.js';
 import { createWithdrawing } from './withdrawing.js';
 
 export type { SendError, SendInput, SignedInActor } from './issuing.js';
@@ -50,18 +51,19 @@ export function createInvitationService(deps: {
   accounts: AccountService;
   events: EventBus;
   outbox: Outbox;
+  proofs: MailboxProofs;
 }) {
-  const { db, clock, config, accounts, events, outbox } = deps;
+  const { db, clock, config, accounts, events, outbox, proofs } = deps;
   const audit = createAuditLog({ clock });
   const changes = createChanges({ db, events });
   const limits = createInvitationLimits({ db, clock, config });
   const idempotency = createIdempotency({ db, clock, changes });
   const expiry = createExpiry({ clock, changes, audit });
-  const issuing = createIssuing({ db, clock, config, limits, idempotency, outbox, expiry, audit });
-  const resending = createResending({ db, clock, config, limits, idempotency, outbox, expiry, audit });
+  const issuing = createIssuing({ db, clock, config, limits, idempotency, outbox, proofs, expiry, audit });
+  const resending = createResending({ db, clock, config, limits, idempotency, outbox, proofs, expiry, audit });
   const closing = createClosing({ clock, audit });
   const withdrawing = createWithdrawing({ clock, changes, closing });
-  const responding = createResponding({ db, clock, changes, limits, accounts, audit, closing });
+  const responding = createResponding({ db, clock, changes, limits, accounts, audit, closing, proofs });
 
   return {
     byId: (id: string) => invitationById(db, id),

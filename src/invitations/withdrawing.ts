@@ -20,10 +20,11 @@ export function createWithdrawing({ clock, changes, closing }: { clock: Clock; c
       return changes.changing<Invitation, NotFoundError | InvitationNotPendingError>(async (tx, log) => {
         const found = await managedInvitation(tx, input.invitationId, actor);
         if (!found.ok) return found;
-        const status = effectiveStatus(found.value, clock.now());
+        const { invitation } = found.value;
+        const status = effectiveStatus(invitation, clock.now());
         if (status !== 'PENDING') return fail(new InvitationNotPendingError(status));
         return ok(
-          await closing.close(tx, log, found.value, {
+          await closing.close(tx, log, invitation, {
             status: 'CANCELLED',
             by: actor.userId,
             actor,

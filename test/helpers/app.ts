@@ -98,6 +98,12 @@ export async function startTestApp(
   };
 }
 
+/** The app's delivery worker's next pass, for `eventually`: what the worker writes changes in passes. */
+export const workerPass = (t: TestApp) => () => {
+  if (!t.app.worker) throw new Error('workerPass: this app runs no worker (WORKER_ENABLED=false)');
+  return t.app.worker.nextPass();
+};
+
 /** One server per test file, started before its tests and stopped after them. */
 export function useTestApp(env: Record<string, string> = {}): TestApp {
   let started: Awaited<ReturnType<typeof startTestApp>> | undefined;

@@ -4,40 +4,47 @@ import { print } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { decodeGlobalID } from '../../src/graphql/globalId.js';
+import type { TestApp } from './app.js';
+import { changeSignal, eventually } from './eventually.js';
 
 export interface Feed<R> {
   /** Every payload received so far. */
   items: R[];
   errors: unknown[];
   completed: boolean;
+  /** Resolves at the next message, error or completion. */
+  changed(): Promise<void>;
   /** Resolves once `predicate` holds for the items (or rejects after the timeout). */
   until(predicate: (items: R[]) => boolean, timeoutMs?: number): Promise<R[]>;
   close(): void;
 }
 
 function feed<R>(): Feed<R> & { push(item: R): void; fail(error: unknown): void; complete(): void } {
+  const { notify, next } = changeSignal();
   const state = {
     items: [] as R[],
     errors: [] as unknown[],
     completed: false,
     push(item: R) {
       state.items.push(item);
+      notify();
     },
     fail(error: unknown) {
       state.errors.push(error);
+      notify();
     },
     complete() {
       state.completed = true;
+      notify();
     },
+    changed: next,
     async until(predicate: (items: R[]) => boolean, timeoutMs = 15_000) {
-      const end = Date.now() + timeoutMs;
-      while (!predicate(state.items)) {
-        if (Date.now() > end) {
-          throw new Error(`feed timed out with ${JSON.stringify(state.items)} ${JSON.stringify(state.errors)}`);
-        }
-        await new Promise((r) => setTimeout(r, 20));
+      try {
+        return await eventually(async () => state.items, predicate, state.changed, timeoutMs);
+      } catch {
+        throw new Error(`feed timed out with ${JSON.stringify(state.items)} ${JSON.stringify(state.errors)}`);
       }
-      return state.items;
     },
     close: () => {},
   };
@@ -102,3 +109,14 @@ export function subscribeSse<R, V>(
   });
   return follow(client as Client, document, variables);
 }
+
+/**
+ * Resolves once `count` subscribers follow the organisation's invitation events on the app and
+ * the bus delivers to them: an event after it reaches every one.
+ */
+export const organizationWatched = (t: TestApp, organizationGlobalId: string, count = 1) =>
+  t.app.services.live.organizationWatched(decodeGlobalID(organizationGlobalId).id, count);
+
+/** Resolves once every live stats feed of the organisation on the app has pushed what it has seen. */
+export const statsFeedsSettled = (t: TestApp, organizationGlobalId: string) =>
+  t.app.services.analytics.statsFeedsSettled(decodeGlobalID(organizationGlobalId).id);

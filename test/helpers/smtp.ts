@@ -19,6 +19,8 @@ export interface SmtpSink {
   /** Hold messages at the end of DATA until `release()`; resolves once `count` are held at once. */
   hold(count?: number): Promise<void>;
   release(): void;
+  /** Resolves at the next message accepted. */
+  changed(): Promise<void>;
   /** Resolves once `count` messages have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -89,6 +91,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       for (const finish of held) finish();
       held = [];
     },
+    changed: () =>
+      new Promise<void>((resolve) => {
+        const once = () => {
+          onReceived = onReceived.filter((wake) => wake !== once);
+          resolve();
+        };
+        onReceived.push(once);
+      }),
     // Woken by each arrival rather than polling, so a benchmark's clock stops when the last one lands.
     waitFor(count, timeoutMs = 15_000) {
       return new Promise<ReceivedMail[]>((resolve, reject) => {

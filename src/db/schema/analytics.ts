@@ -1,5 +1,5 @@
 // Aggregates kept up to date by triggers in the same transaction as the rows they count (see the
-// analytics migration), so reading them costs the number of days asked for, not of invitations.
+// baseline migration), so reading them costs the number of days asked for, not of invitations.
 // Each column is the sum of a fact the SQL functions `invitation_facts` / `invitation_event_facts`
 // derive from one row; a recount over the raw rows with the same functions must equal them.
 import { integer, pgEnum, pgTable, primaryKey, smallint, timestamp, uuid } from 'drizzle-orm/pg-core';

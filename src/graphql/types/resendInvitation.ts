@@ -3,12 +3,13 @@ import {
   IdempotencyConflictError,
   InvitationNotPendingError,
   PendingInvitationExistsError,
+  PermissionNotHeldError,
   RateLimitedError,
   ResendCooldownError,
   ResendLimitError,
 } from '../../invitations/errors.js';
 import { expiresInDaysSchema, idempotencyKeySchema, messageSchema } from '../../invitations/inputs.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { NotFoundError, RoleNotAllowedError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
 import { fieldErrors } from '../result.js';
 import { Invitation } from './Invitation.js';
@@ -35,6 +36,8 @@ const ResendInvitationInput = builder.inputType('ResendInvitationInput', {
 const errors = fieldErrors(
   { input: true, id: true },
   NotFoundError,
+  RoleNotAllowedError,
+  PermissionNotHeldError,
   InvitationNotPendingError,
   ResendCooldownError,
   ResendLimitError,
@@ -49,7 +52,7 @@ builder.mutationField('resendInvitation', (t) =>
     type: ResendInvitationPayload,
     nullable: true,
     description:
-      'Sends again with a new link (the old one dies at once), a fresh expiry and a new delivery. Owners and admins. Refuses accepted, declined and cancelled invitations, a resend within the cooldown, and more resends to one recipient a day than the cap.',
+      'Sends again with a new link (the old one dies at once), a fresh expiry and a new delivery. Owners and admins who may grant the invitation’s role and permissions at that moment (as for a send). Refuses accepted, declined and cancelled invitations, a resend within the cooldown, and more resends to one recipient a day than the cap.',
     args: { input: t.arg({ type: ResendInvitationInput, required: true, description: 'The invitation to resend.' }) },
     errors: errors.union('The resent invitation and its new link, or why it was refused.'),
     resolve: async (_root, { input }, ctx) =>

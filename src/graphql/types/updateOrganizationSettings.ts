@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Organization as OrganizationRow } from '../../accounts/service.js';
+import { NotFoundError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
 import { fieldErrors } from '../result.js';
 import { Organization } from './Organization.js';
@@ -30,7 +31,7 @@ const UpdateOrganizationSettingsPayload = builder
     }),
   });
 
-const errors = fieldErrors({ input: true, id: true });
+const errors = fieldErrors({ input: true, id: true }, NotFoundError);
 
 builder.mutationField('updateOrganizationSettings', (t) =>
   t.withAuth({ authenticated: true }).field({

@@ -1,0 +1,113 @@
+// Sign-up and log-in: passwords, issued tokens, and the brute-force limits on failed log-ins (per
+// account and per client address). Talks to the account store, the password hasher, the token
+// signer, the rate limiter, the audit log and, for sign-up's first organisation, the organisations.
+import type { Actor, AuditLog } from '../audit/log.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import {
+  EmailTakenError,
+  fail,
+  InvalidCredentialsError,
+  ok,
+  type Result,
+  TooManyAttemptsError,
+} from '../lib/errors.js';
+import type { RateLimiter } from '../rateLimits/limiter.js';
+import type { OrganizationService } from './organizations.js';
+import type { AccountStore, Organization, User } from './store.js';
+
+export interface SignedIn {
+  user: User;
+  token: string;
+  expiresAt: Date;
+}
+
+export type LoginLimits = Pick<
+  Config,
+  'LOGIN_MAX_FAILURES_PER_ACCOUNT' | 'LOGIN_MAX_FAILURES_PER_ADDRESS' | 'LOGIN_FAILURE_WINDOW_SECONDS'
+>;
+
+export function createCredentialService(deps: {
+  /** For audit rows written outside a transaction. */
+  db: Db;
+  store: AccountStore;
+  tokens: TokenService;
+  rateLimiter: RateLimiter;
+  organizations: Pick<OrganizationService, 'addOrganization'>;
+  config: LoginLimits;
+  audit: AuditLog;
+}) {
+  const { db, store, tokens, rateLimiter, organizations, config, audit } = deps;
+
+  /** Signs in a user another service has just created or verified. */
+  async function signIn(user: User): Promise<SignedIn> {
+    const { token, expiresAt } = await tokens.sign(user.id);
+    return { user, token, expiresAt };
+  }
+
+  return {
+    signIn,
+
+    async signUp(
+      input: { email: string; password: string; name: string; organizationName: string },
+      actor: Actor,
+    ): Promise<Result<SignedIn & { organization: Organization }, EmailTakenError>> {
+      const passwordHash = await hashPassword(input.password);
+      try {
+        return await store.transaction(async (t) => {
+          const user = await t.insertUser({ email: input.email, name: input.name, passwordHash });
+          const self = { ...actor, userId: user.id };
+          await audit.record(t.tx, self, { action: 'user.signed_up', targetType: 'User', targetId: user.id });
+          const organization = await organizations.addOrganization(t, user.id, input.organizationName, self);
+          return ok({ ...(await signIn(user)), organization });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) return fail(new EmailTakenError());
+        throw error;
+      }
+    },
+
+    async logIn(
+      input: { email: string; password: string },
+      actor: Actor,
+    ): Promise<Result<SignedIn, TooManyAttemptsError | InvalidCredentialsError>> {
+      const seconds = config.LOGIN_FAILURE_WINDOW_SECONDS;
+      const windows = [
+        { key: `login:account:${input.email}`, limit: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, seconds },
+        ...(actor.ip ? [{ key: `login:ip:${actor.ip}`, limit: config.LOGIN_MAX_FAILURES_PER_ADDRESS, seconds }] : []),
+      ];
+      // Count the attempt before checking the password, so parallel guesses cannot all slip in
+      // under the limit; a success takes its attempt back.
+      const hits = await rateLimiter.hitAll(windows);
+      const wait = Math.max(0, ...hits.map((h, i) => (h.count > (windows[i]?.limit ?? 0) ? h.retryAfter : 0)));
+      if (wait > 0) return fail(new TooManyAttemptsError(wait));
+
+      const user = await store.userByEmail(input.email);
+      let valid = false;
+      if (user?.passwordHash) valid = await verifyPassword(user.passwordHash, input.password);
+      else await burnPasswordCheck(input.password);
+      if (!user || !valid) {
+        await audit.record(db, actor, {
+          action: 'user.login_failed',
+          targetType: 'User',
+          targetId: user?.id,
+          data: { email: input.email },
+        });
+        return fail(new InvalidCredentialsError());
+      }
+      await rateLimiter.reset(`login:account:${input.email}`);
+      await Promise.all(windows.slice(1).map((w) => rateLimiter.release(w)));
+      await audit.record(
+        db,
+        { ...actor, userId: user.id },
+        { action: 'user.logged_in', targetType: 'User', targetId: user.id },
+      );
+      return ok(await signIn(user));
+    },
+  };
+}
+
+export type CredentialService = ReturnType<typeof createCredentialService>;

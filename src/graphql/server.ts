@@ -1,0 +1,84 @@
+// The GraphQL server over HTTP and SSE: yoga with the schema, error masking, the request context
+// and its plugins (the HTTP routes, CSRF prevention, graphql-armor limits, introspection off).
+// Talks to the services through the context it builds for each request.
+import type http from 'node:http';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError as defaultMaskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { clientIp } from '../http/clientIp.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Services } from '../services.js';
+import { type Context, createContext, type RequestFacts } from './context.js';
+import { schema } from './schema.js';
+
+export interface ServerContext {
+  req?: http.IncomingMessage;
+}
+
+export function createGraphQLServer(deps: {
+  config: Config;
+  db: Db;
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+  /** Routes answered before GraphQL runs. */
+  routes: Plugin;
+}) {
+  const { config, db, services, clock, logger, routes } = deps;
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.graphiql ? { title: 'Invitation API', subscriptionsProtocol: 'WS' } : false,
+    // Self-contained GraphiQL: the default page loads its code from a CDN, which closed networks block.
+    renderGraphiQL,
+    logging: false,
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+        // A malformed id in a query argument is the caller's mistake, not ours: say so.
+        if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+          return new GraphQLError(original.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+        if (!(original instanceof GraphQLError)) logger.error('unexpected error', { error: String(original) });
+        return defaultMaskError(error, message, isDev);
+      },
+    },
+    context: async (initial: YogaInitialContext & ServerContext): Promise<Context> => {
+      const facts: RequestFacts = {
+        authorization: initial.request.headers.get('authorization'),
+        idempotencyKey: initial.request.headers.get('idempotency-key'),
+        ip: clientIp(config, initial.request.headers.get('x-forwarded-for'), initial.req?.socket.remoteAddress),
+        userAgent: initial.request.headers.get('user-agent'),
+      };
+      return createContext(db, services, clock, facts);
+    },
+    plugins: [
+      routes,
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.MAX_QUERY_DEPTH, exposeLimits: false, ignoreIntrospection: true },
+        maxAliases: { n: config.MAX_QUERY_ALIASES, exposeLimits: false },
+        maxTokens: { n: config.MAX_QUERY_TOKENS, exposeLimits: false },
+        maxDirectives: { n: 20, exposeLimits: false },
+        costLimit: { maxCost: config.MAX_QUERY_COST, exposeLimits: false, ignoreIntrospection: true },
+        blockFieldSuggestion: { enabled: config.production },
+      }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
+  });
+}
+
+export type GraphQLServer = ReturnType<typeof createGraphQLServer>;

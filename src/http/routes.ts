@@ -1,0 +1,97 @@
+// The HTTP routes beside GraphQL, as a yoga plugin that answers before GraphQL runs: request size
+// limits, provider webhooks, open and click tracking, the JWKS and readiness (/health is yoga's).
+// Talks to the webhook handler, the tracker, the token service and the database.
+import { sql } from 'drizzle-orm';
+import type { Plugin } from 'graphql-yoga';
+import type { TokenService } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { migrationsApplied } from '../db/migrate.js';
+import type { Sealer } from '../delivery/sealing.js';
+import { createTracker, PIXEL } from '../delivery/tracking.js';
+import { createWebhookHandler } from '../delivery/webhooks.js';
+import type { EventBus } from '../events/bus.js';
+import type { Clock } from '../lib/clock.js';
+
+export function createRoutes(deps: {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  events: EventBus;
+  sealer: Sealer;
+  tokens: TokenService;
+}): Plugin {
+  const { config, database, clock, events, sealer, tokens } = deps;
+
+  const ready = async () => {
+    try {
+      await database.db.execute(sql`select 1`);
+      return await migrationsApplied(database);
+    } catch {
+      return false;
+    }
+  };
+
+  const webhooks = createWebhookHandler({
+    db: database.db,
+    clock,
+    events,
+    secret: config.WEBHOOK_SECRET,
+    toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+  });
+
+  const tracker = config.EMAIL_TRACKING_ENABLED ? createTracker({ db: database.db, clock, events, sealer }) : undefined;
+  const tracked = /^\/t\/([oc])\/([^/]+)$/;
+
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      const length = request.headers.get('content-length');
+      if (Number(length ?? 0) > config.MAX_REQUEST_BYTES) {
+        endResponse(new fetchAPI.Response('Request body too large', { status: 413 }));
+        return;
+      }
+      // A body of unstated length could be any size; every GraphQL client states it.
+      if (length === null && request.headers.has('transfer-encoding')) {
+        endResponse(new fetchAPI.Response('Content-Length required', { status: 411 }));
+        return;
+      }
+      if (url.pathname === '/webhooks/email' && request.method === 'POST') {
+        return request.text().then(async (body) => {
+          const outcome = await webhooks.handle(
+            {
+              timestamp: request.headers.get('x-webhook-timestamp'),
+              signature: request.headers.get('x-webhook-signature'),
+            },
+            body,
+          );
+          endResponse(Response.json(outcome.body, { status: outcome.status }));
+        });
+      }
+      const track = tracker && request.method === 'GET' ? tracked.exec(url.pathname) : null;
+      if (tracker && track) {
+        const [, kind, id = ''] = track;
+        if (kind === 'o') {
+          return tracker.opened(id).then(() => {
+            endResponse(
+              new fetchAPI.Response(PIXEL, { headers: { 'content-type': 'image/gif', 'cache-control': 'no-store' } }),
+            );
+          });
+        }
+        return tracker.clicked(id).then((link) => {
+          endResponse(
+            link
+              ? new fetchAPI.Response(null, { status: 302, headers: { location: link, 'cache-control': 'no-store' } })
+              : new fetchAPI.Response('This invitation link is no longer valid', { status: 410 }),
+          );
+        });
+      }
+      if (url.pathname === '/.well-known/jwks.json') {
+        endResponse(Response.json(tokens.jwks()));
+      } else if (url.pathname === '/ready') {
+        return ready().then((isReady) => {
+          endResponse(Response.json({ ready: isReady }, { status: isReady ? 200 : 503 }));
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// GraphQL over WebSocket (graphql-ws) on the HTTP server's port and path, through yoga's envelop,
+// so limits, validation and the schema are the same as over HTTP. Talks to the services through
+// the context it builds for each operation.
+import type http from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { createContext, resolveViewer } from '../graphql/context.js';
+import type { GraphQLServer } from '../graphql/server.js';
+import { clientIp } from '../http/clientIp.js';
+import type { Clock } from '../lib/clock.js';
+import type { Services } from '../services.js';
+
+export function createWebSocketServer(deps: {
+  server: http.Server;
+  yoga: GraphQLServer;
+  config: Config;
+  db: Db;
+  services: Services;
+  clock: Clock;
+}) {
+  const { server, yoga, config, db, services, clock } = deps;
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  return useServer(
+    {
+      // A bad credential closes the socket with 4403; no credential means an anonymous connection.
+      onConnect: async (ctx: WsContext<Record<string, unknown>>) => {
+        try {
+          await resolveViewer(services, wsAuthorization(ctx));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const req = (ctx.extra as { request: http.IncomingMessage }).request;
+        const enveloped = yoga.getEnveloped({ ...ctx, req, params });
+        // Limits and syntax errors throw from parse and validate: answer that operation with
+        // them instead of closing the whole socket.
+        let document: ReturnType<typeof enveloped.parse>;
+        try {
+          document = enveloped.parse(params.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        const contextValue = await createContext(db, services, clock, {
+          authorization: wsAuthorization(ctx),
+          ip: clientIp(config, req.headers['x-forwarded-for'], req.socket.remoteAddress),
+          userAgent: req.headers['user-agent'] ?? null,
+        });
+        return {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue,
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+    },
+    wss,
+  );
+}
+
+function wsAuthorization(ctx: WsContext<Record<string, unknown>>): string | null {
+  const value = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+  return typeof value === 'string' ? value : null;
+}
