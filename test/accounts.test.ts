@@ -33,7 +33,7 @@ const CreateOrganization = graphql(`
   mutation AccountsCreateOrganization($input: CreateOrganizationInput!) {
     createOrganization(input: $input) {
       __typename
-      ... on Organization { id name viewerRole members { role user { email } } }
+      ... on CreateOrganizationPayload { organization { id name viewerRole members { nodes { role user { email } } } } }
       ... on UserError { code message }
     }
   }
@@ -80,7 +80,7 @@ describe('sign-up', () => {
       t.gql(SignUp, signUpInput(email)),
       t.gql(SignUp, signUpInput(email.toUpperCase())),
     ]);
-    const kinds = results.map((r) => r.data?.signUp.__typename).sort();
+    const kinds = results.map((r) => r.data?.signUp?.__typename).sort();
     expect(kinds).toEqual(['EmailTakenError', 'SignUpPayload']);
     expect(await usersWithEmail(email)).toBe(1);
   });
@@ -171,10 +171,12 @@ describe('createOrganization', () => {
     const account = await newAccount(t, 'creator');
     const result = await t.gql(CreateOrganization, { input: { name: '  Second Org ' } }, { token: account.token });
     expect(result.data?.createOrganization).toMatchObject({
-      __typename: 'Organization',
-      name: 'Second Org',
-      viewerRole: 'OWNER',
-      members: [{ role: 'OWNER', user: { email: account.email } }],
+      __typename: 'CreateOrganizationPayload',
+      organization: {
+        name: 'Second Org',
+        viewerRole: 'OWNER',
+        members: { nodes: [{ role: 'OWNER', user: { email: account.email } }] },
+      },
     });
   });
 

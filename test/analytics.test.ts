@@ -107,7 +107,7 @@ const Decline = graphql(`
   mutation AnalyticsDecline($input: DeclineInvitationInput!) {
     declineInvitation(input: $input) {
       __typename
-      ... on InvitationPayload { invitation { status } }
+      ... on DeclineInvitationPayload { invitation { status } }
       ... on UserError { code message }
     }
   }
@@ -117,7 +117,7 @@ const Cancel = graphql(`
   mutation AnalyticsCancel($input: CancelInvitationInput!) {
     cancelInvitation(input: $input) {
       __typename
-      ... on InvitationPayload { invitation { status } }
+      ... on CancelInvitationPayload { invitation { status } }
       ... on UserError { code message }
     }
   }
@@ -127,7 +127,7 @@ const Resend = graphql(`
   mutation AnalyticsResend($input: ResendInvitationInput!) {
     resendInvitation(input: $input) {
       __typename
-      ... on SendInvitationPayload { invitation { attempts } }
+      ... on ResendInvitationPayload { invitation { attempts } }
       ... on UserError { code message }
     }
   }
@@ -313,7 +313,7 @@ describe('invitationStats over a crafted history, with delivery, webhooks and th
     // i6 resent once the cooldown (60 s by default) is over; it goes out again.
     t.clock.advance(61);
     const resent = await t.gql(Resend, { input: { invitationId: i6.invitation.id } }, { token: owner.token });
-    expect(resent.data?.resendInvitation).toMatchObject({ __typename: 'SendInvitationPayload' });
+    expect(resent.data?.resendInvitation).toMatchObject({ __typename: 'ResendInvitationPayload' });
     await sentOut(owner, i6.invitation.id, 2);
 
     // i3 declined by its invitee, i4 withdrawn.

@@ -35,7 +35,7 @@ const Resend = graphql(`
   mutation AnalyticsPropResend($input: ResendInvitationInput!) {
     resendInvitation(input: $input) {
       __typename
-      ... on SendInvitationPayload { inviteUrl invitation { id } }
+      ... on ResendInvitationPayload { inviteUrl invitation { id } }
       ... on UserError { code message }
     }
   }
@@ -370,7 +370,7 @@ describe('analytics rollups under random invitation traffic', () => {
         const target = picked(run, op.pick);
         if (!target) return 'nothing to cancel';
         const result = await t.gql(Cancel, { input: { invitationId: target.id } }, { token: who(run, op.by).token });
-        return result.data?.cancelInvitation.__typename ?? JSON.stringify(result.errors);
+        return result.data?.cancelInvitation?.__typename ?? JSON.stringify(result.errors);
       }
       case 'accept': {
         const target = picked(run, op.pick);

@@ -25,6 +25,9 @@ import { testDatabase } from './helpers/db.js';
 import { invite, SendInvitation, tokenOf } from './helpers/invitations.js';
 import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
 
+/** What invitationByToken answers for an unknown, expired, used or withdrawn link. */
+const REFUSED_LINK = { __typename: 'InvalidTokenError', code: 'INVALID_TOKEN' };
+
 const Accept = graphql(`
   mutation ConcAccept($input: AcceptInvitationInput!) {
     acceptInvitation(input: $input) {
@@ -43,7 +46,7 @@ const Cancel = graphql(`
   mutation ConcCancel($input: CancelInvitationInput!) {
     cancelInvitation(input: $input) {
       __typename
-      ... on InvitationPayload { invitation { id status } }
+      ... on CancelInvitationPayload { invitation { id status } }
       ... on UserError { code message }
       ... on InvitationNotPendingError { status }
     }
@@ -54,7 +57,7 @@ const Resend = graphql(`
   mutation ConcResend($input: ResendInvitationInput!) {
     resendInvitation(input: $input) {
       __typename
-      ... on SendInvitationPayload { inviteUrl replayed invitation { id status attempts } }
+      ... on ResendInvitationPayload { inviteUrl replayed invitation { id status attempts } }
       ... on UserError { code message }
       ... on InvitationNotPendingError { status }
     }
@@ -63,7 +66,7 @@ const Resend = graphql(`
 
 const Preview = graphql(`
   query ConcPreview($token: String!) {
-    invitationByToken(token: $token) { role maskedEmail }
+    invitationByToken(token: $token) { __typename ... on InvitationPreview { role maskedEmail } ... on UserError { code } }
   }
 `);
 
@@ -71,7 +74,7 @@ const CreateOrganization = graphql(`
   mutation ConcCreateOrganization($input: CreateOrganizationInput!) {
     createOrganization(input: $input) {
       __typename
-      ... on Organization { id }
+      ... on CreateOrganizationPayload { organization { id } }
       ... on UserError { code message }
     }
   }
@@ -105,10 +108,13 @@ const SendMany = graphql(`
 const PASSWORD = 'a-good-password-42';
 
 /** The answer's data, after checking the request raised no GraphQL error. */
-function dataOf<R>(result: GraphQLResult<R>): R {
+/** The answer's data, every root field of which must be present (root fields are nullable). */
+function dataOf<R extends object>(result: GraphQLResult<R>): { [K in keyof R]: NonNullable<R[K]> } {
   expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  if (!result.data) expect.fail(`no data: ${JSON.stringify(result)}`);
-  return result.data;
+  const data = result.data;
+  if (!data) expect.fail(`no data: ${JSON.stringify(result)}`);
+  for (const [field, value] of Object.entries(data)) if (value == null) expect.fail(`${field} is null`);
+  return data as { [K in keyof R]: NonNullable<R[K]> };
 }
 
 const rawId = (globalId: string) => decodeGlobalID(globalId).id;
@@ -341,7 +347,7 @@ describe('one invitation raced from several sides', () => {
       const cancel = dataOf(cancelled).cancelInvitation;
 
       const acceptWon = accept.__typename === 'AcceptInvitationPayload';
-      const cancelWon = cancel.__typename === 'InvitationPayload';
+      const cancelWon = cancel.__typename === 'CancelInvitationPayload';
       expect(acceptWon !== cancelWon, `round ${round}: ${accept.__typename} / ${cancel.__typename}`).toBe(true);
 
       const row = await invitationRow(link.invitation.id);
@@ -397,9 +403,9 @@ describe('one invitation raced from several sides', () => {
         expect(joined).toHaveLength(0);
         expect(await deliveriesOf(link.invitation.id)).toHaveLength(2);
         expect(await eventTypesOf(link.invitation.id)).toEqual(['CREATED', 'RESENT']);
-        expect(dataOf(await t.gql(Preview, { token: link.token })).invitationByToken).toBeNull();
+        expect(dataOf(await t.gql(Preview, { token: link.token })).invitationByToken).toEqual(REFUSED_LINK);
         const fresh = tokenOf(resend.inviteUrl ?? '');
-        expect(dataOf(await t.gql(Preview, { token: fresh })).invitationByToken).not.toBeNull();
+        expect(dataOf(await t.gql(Preview, { token: fresh })).invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
         const late = dataOf(
           await t.gql(Accept, { input: { token: fresh } }, { token: invitee.token }),
         ).acceptInvitation;
@@ -420,16 +426,16 @@ describe('one invitation raced from several sides', () => {
       const cancel = dataOf(cancelled).cancelInvitation;
 
       // Whichever runs first, the cancel finds the invitation pending and withdraws it.
-      expect(cancel).toMatchObject({ __typename: 'InvitationPayload', invitation: { status: 'CANCELLED' } });
+      expect(cancel).toMatchObject({ __typename: 'CancelInvitationPayload', invitation: { status: 'CANCELLED' } });
       const row = await invitationRow(link.invitation.id);
       expect(row.status).toBe('CANCELLED');
-      expect(dataOf(await t.gql(Preview, { token: link.token })).invitationByToken).toBeNull();
+      expect(dataOf(await t.gql(Preview, { token: link.token })).invitationByToken).toEqual(REFUSED_LINK);
 
       if (resend.__typename === 'SendInvitationPayload') {
         expect(row.attempts).toBe(2);
         expect(await eventTypesOf(link.invitation.id)).toEqual(['CREATED', 'RESENT', 'CANCELLED']);
         const fresh = tokenOf(resend.inviteUrl ?? '');
-        expect(dataOf(await t.gql(Preview, { token: fresh })).invitationByToken).toBeNull();
+        expect(dataOf(await t.gql(Preview, { token: fresh })).invitationByToken).toEqual(REFUSED_LINK);
       } else {
         expect(resend).toMatchObject({
           __typename: 'InvitationNotPendingError',
@@ -546,11 +552,11 @@ describe('send limits under concurrent senders', () => {
     const second = dataOf(
       await t.gql(CreateOrganization, { input: { name: 'Second org' } }, { token: owner.token }),
     ).createOrganization;
-    if (second.__typename !== 'Organization') expect.fail(JSON.stringify(second));
+    if (second.__typename !== 'CreateOrganizationPayload') expect.fail(JSON.stringify(second));
 
     const answers = await Promise.all([
       ...emails(4, 'orgone').map((email) => sendTo(t, owner, email)),
-      ...emails(4, 'orgtwo').map((email) => sendTo(t, owner, email, { organizationId: second.id })),
+      ...emails(4, 'orgtwo').map((email) => sendTo(t, owner, email, { organizationId: second.organization.id })),
     ]);
     expect(sent(answers)).toHaveLength(HOUR_LIMIT);
     const limited = rateLimited(answers);
@@ -864,7 +870,7 @@ describe('idempotency keys', () => {
     expect(await deliveriesOf(link.invitation.id)).toHaveLength(2);
     expect(await eventTypesOf(link.invitation.id)).toEqual(['CREATED', 'RESENT']);
     // The replay did not rotate the token: the link the first resend gave still works.
-    expect(dataOf(await t.gql(Preview, { token: tokenOf(first.inviteUrl ?? '') })).invitationByToken).not.toBeNull();
+    expect(dataOf(await t.gql(Preview, { token: tokenOf(first.inviteUrl ?? '') })).invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
 
     // Without a key, resending again is allowed (no cooldown here): the replay above was the key's doing.
     const third = dataOf(
@@ -882,7 +888,7 @@ describe('idempotency keys', () => {
     const cancelled = dataOf(
       await t.gql(Cancel, { input: { invitationId: first.invitation.id } }, { token: owner.token }),
     ).cancelInvitation;
-    expect(cancelled).toMatchObject({ __typename: 'InvitationPayload' });
+    expect(cancelled).toMatchObject({ __typename: 'CancelInvitationPayload' });
 
     // Within the 24 hours the key still answers with the first invitation, now cancelled.
     t.clock.advance(86_400 - 60);

@@ -4,6 +4,9 @@ import { useTestApp } from './helpers/app.js';
 import { invite, SendInvitation } from './helpers/invitations.js';
 import { newAccount, newMember, uniqueEmail } from './helpers/seed.js';
 
+/** What invitationByToken answers for an unknown, expired, used or withdrawn link. */
+const REFUSED_LINK = { __typename: 'InvalidTokenError', code: 'INVALID_TOKEN' };
+
 const t = useTestApp();
 
 const Accept = graphql(`
@@ -22,7 +25,7 @@ const Accept = graphql(`
 
 const Preview = graphql(`
   query InvPreview($token: String!) {
-    invitationByToken(token: $token) { organizationName inviterName role message expiresAt maskedEmail }
+    invitationByToken(token: $token) { __typename ... on InvitationPreview { organizationName inviterName role message expiresAt maskedEmail } ... on UserError { code } }
   }
 `);
 
@@ -109,6 +112,6 @@ describe('accepting', () => {
       input: { token: sent.token, name: 'New Person', password: 'a-good-password' },
     });
     expect(again.data?.acceptInvitation).toMatchObject({ code: 'INVALID_TOKEN' });
-    expect((await t.gql(Preview, { token: sent.token })).data?.invitationByToken).toBeNull();
+    expect((await t.gql(Preview, { token: sent.token })).data?.invitationByToken).toEqual(REFUSED_LINK);
   });
 });

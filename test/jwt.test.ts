@@ -53,7 +53,7 @@ const CreateOrganization = graphql(`
   mutation JwtCreateOrganization($input: CreateOrganizationInput!) {
     createOrganization(input: $input) {
       __typename
-      ... on Organization { id name }
+      ... on CreateOrganizationPayload { organization { id name } }
       ... on UserError { code message }
     }
   }

@@ -8,7 +8,7 @@ const t = useTestApp();
 
 const Organization = graphql(`
   query OrgsOrganization($id: ID!) {
-    organization(id: $id) { id name viewerRole members { role user { id email } } }
+    organization(id: $id) { id name viewerRole members { totalCount nodes { role user { id email } } } }
   }
 `);
 
@@ -28,7 +28,7 @@ const UpdateMemberRole = graphql(`
   mutation OrgsUpdateMemberRole($input: UpdateMemberRoleInput!) {
     updateMemberRole(input: $input) {
       __typename
-      ... on Membership { role user { email } }
+      ... on UpdateMemberRolePayload { membership { role user { email } } }
       ... on UserError { code message }
     }
   }
@@ -38,7 +38,7 @@ const RemoveMember = graphql(`
   mutation OrgsRemoveMember($input: RemoveMemberInput!) {
     removeMember(input: $input) {
       __typename
-      ... on RemoveMemberPayload { removedUserId organization { members { user { email } } } }
+      ... on RemoveMemberPayload { removedUserId organization { members { nodes { user { email } } } } }
       ... on UserError { code message }
     }
   }
@@ -46,14 +46,14 @@ const RemoveMember = graphql(`
 
 const Members = graphql(`
   query OrgsMembers($id: ID!) {
-    organization(id: $id) { members { id role user { id email } } }
+    organization(id: $id) { members { nodes { id role user { id email } } } }
   }
 `);
 
 /** `member`'s role in `owner`'s first organization, as `viewer` (by default the owner) sees it. */
 async function roleOf(owner: Account, member: Account, viewer: Account = owner) {
   const result = await t.gql(Members, { id: owner.organizationId }, { token: viewer.token });
-  return result.data?.organization?.members.find((m) => m.user.id === member.userId)?.role ?? null;
+  return result.data?.organization?.members.nodes.find((m) => m.user.id === member.userId)?.role ?? null;
 }
 
 const missingOrganizationId = encodeGlobalID('Organization', '00000000-0000-4000-8000-000000000000');
@@ -66,10 +66,13 @@ describe('reading organizations', () => {
     expect(result.data?.organization).toMatchObject({
       id: owner.organizationId,
       viewerRole: 'ADMIN',
-      members: [
-        { role: 'OWNER', user: { email: owner.email } },
-        { role: 'ADMIN', user: { email: admin.email } },
-      ],
+      members: {
+        totalCount: 2,
+        nodes: [
+          { role: 'OWNER', user: { email: owner.email } },
+          { role: 'ADMIN', user: { email: admin.email } },
+        ],
+      },
     });
   });
 
@@ -86,7 +89,7 @@ describe('reading organizations', () => {
     const mine = await newAccount(t, 'nodemine');
     const theirs = await newAccount(t, 'nodetheirs');
     const theirMembers = await t.gql(Members, { id: theirs.organizationId }, { token: theirs.token });
-    const theirMembershipId = theirMembers.data?.organization?.members[0]?.id;
+    const theirMembershipId = theirMembers.data?.organization?.members.nodes[0]?.id;
     expect(theirMembershipId).toBeTruthy();
     for (const id of [theirs.organizationId, theirs.userId, theirMembershipId as string, missingOrganizationId]) {
       const result = await t.gql(Node, { id }, { token: mine.token });
@@ -118,9 +121,8 @@ describe('updateMemberRole', () => {
     const input = { organizationId: owner.organizationId, userId: member.userId, role: 'ADMIN' as const };
     const result = await t.gql(UpdateMemberRole, { input }, { token: owner.token });
     expect(result.data?.updateMemberRole).toEqual({
-      __typename: 'Membership',
-      role: 'ADMIN',
-      user: { email: member.email },
+      __typename: 'UpdateMemberRolePayload',
+      membership: { role: 'ADMIN', user: { email: member.email } },
     });
     expect(await roleOf(owner, member)).toBe('ADMIN');
   });
@@ -136,7 +138,7 @@ describe('updateMemberRole', () => {
         { token: admin.token },
       );
 
-    expect((await change(member.userId, 'ADMIN')).data?.updateMemberRole.__typename).toBe('Membership');
+    expect((await change(member.userId, 'ADMIN')).data?.updateMemberRole?.__typename).toBe('UpdateMemberRolePayload');
     expect((await change(owner.userId, 'MEMBER')).data?.updateMemberRole).toMatchObject({
       __typename: 'RoleNotAllowedError',
       code: 'ROLE_NOT_ALLOWED',
@@ -197,7 +199,7 @@ describe('updateMemberRole', () => {
       code: 'LAST_OWNER',
     });
     const second = await newMember(t, owner, 'OWNER');
-    expect((await demote(owner.userId, owner.token)).data?.updateMemberRole.__typename).toBe('Membership');
+    expect((await demote(owner.userId, owner.token)).data?.updateMemberRole?.__typename).toBe('UpdateMemberRolePayload');
     expect((await demote(second.userId, second.token)).data?.updateMemberRole).toMatchObject({ code: 'LAST_OWNER' });
     expect(await roleOf(owner, second)).toBe('OWNER');
   });
@@ -212,9 +214,9 @@ describe('updateMemberRole', () => {
         { token: by.token },
       );
     const results = await Promise.all([demote(first, second), demote(second, first)]);
-    const outcomes = results.map((r) => r.data?.updateMemberRole.__typename ?? r.errors?.[0]?.extensions?.code);
+    const outcomes = results.map((r) => r.data?.updateMemberRole?.__typename ?? r.errors?.[0]?.extensions?.code);
     // The loser is either refused as the last owner or, having just lost the role, as forbidden.
-    expect(outcomes.filter((o) => o === 'Membership')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'UpdateMemberRolePayload')).toHaveLength(1);
     const roles = [await roleOf(first, first), await roleOf(first, second)];
     expect(roles.filter((r) => r === 'OWNER')).toHaveLength(1);
     expect(roles.filter((r) => r === 'MEMBER')).toHaveLength(1);
@@ -253,7 +255,7 @@ describe('removeMember', () => {
     expect(result.data?.removeMember).toEqual({
       __typename: 'RemoveMemberPayload',
       removedUserId: member.userId,
-      organization: { members: [{ user: { email: owner.email } }] },
+      organization: { members: { nodes: [{ user: { email: owner.email } }] } },
     });
 
     const after = await t.gql(Organization, { id: owner.organizationId }, { token: member.token });

@@ -25,19 +25,21 @@ const Viewer = graphql(`
   }
 `);
 
-// Twelve levels deep, past the default MAX_QUERY_DEPTH of 10.
+// Thirteen levels deep, past the default MAX_QUERY_DEPTH of 10.
 const TooDeep = graphql(`
   query TransportTooDeep {
     viewer {
       memberships {
         organization {
           members {
-            organization {
-              members {
-                organization {
-                  members {
+            nodes {
+              organization {
+                members {
+                  nodes {
                     organization {
-                      members { user { email } }
+                      members {
+                        nodes { user { email } }
+                      }
                     }
                   }
                 }
@@ -57,10 +59,10 @@ const AtDepthLimit = graphql(`
       memberships {
         organization {
           members {
-            organization {
-              members {
-                organization {
-                  members { user { email } }
+            nodes {
+              organization {
+                members {
+                  nodes { user { email } }
                 }
               }
             }

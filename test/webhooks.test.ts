@@ -37,7 +37,7 @@ const Cancel = graphql(`
 
 const Preview = graphql(`
   query HookPreview($token: String!) {
-    invitationByToken(token: $token) { organizationName role }
+    invitationByToken(token: $token) { __typename ... on InvitationPreview { organizationName role } ... on UserError { code } }
   }
 `);
 
@@ -274,7 +274,7 @@ describe('provider webhooks and engagement tracking', () => {
     expect(suppression?.reason).toBe('a hard bounce');
 
     const cancelled = await t.gql(Cancel, { input: { invitationId: sent.invitation.id } }, { token: owner.token });
-    expect(cancelled.data?.cancelInvitation.__typename).toBe('InvitationPayload');
+    expect(cancelled.data?.cancelInvitation?.__typename).toBe('CancelInvitationPayload');
     const again = await invite(t, owner, { email: sent.email });
     const rejected = await eventually(
       () => track(owner, again.invitation.id),
@@ -455,7 +455,7 @@ describe('provider webhooks and engagement tracking', () => {
 
     // Following the redirect does not consume the token.
     const preview = await t.gql(Preview, { token: tokenOf(location) });
-    expect(preview.data?.invitationByToken?.role).toBe('MEMBER');
+    expect(preview.data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview', role: 'MEMBER' });
 
     const clickAgain = await fetch(`${t.url}/t/c/${sent.attemptId}`, { redirect: 'manual' });
     expect(clickAgain.status).toBe(302);
@@ -464,7 +464,7 @@ describe('provider webhooks and engagement tracking', () => {
     expect(clickedTwice.timeline.filter((e) => e.type === 'CLICKED')).toHaveLength(1);
 
     const cancelled = await t.gql(Cancel, { input: { invitationId: sent.invitation.id } }, { token: owner.token });
-    expect(cancelled.data?.cancelInvitation.__typename).toBe('InvitationPayload');
+    expect(cancelled.data?.cancelInvitation?.__typename).toBe('CancelInvitationPayload');
     const dead = await fetch(`${t.url}/t/c/${sent.attemptId}`, { redirect: 'manual' });
     expect(dead.status).toBe(410);
     expect(dead.headers.get('location')).toBeNull();
