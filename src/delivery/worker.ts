@@ -41,7 +41,7 @@ export interface DeliveryWorker {
   claim(): Promise<{ id: string }[]>;
   start(): void;
   stop(): Promise<void>;
-  /** Resolves when the next pass the started worker begins after this call ends, with what it handled. */
+  /** Resolves when the started worker's current pass ends (the next one's when it is idle), with what it handled. */
   nextPass(): Promise<number>;
 }
 
@@ -78,7 +78,9 @@ export function createDeliveryWorker(deps: {
   let busy = false;
   let again = false;
   let wakeups: AsyncIterator<undefined> | undefined;
-  let passWaiters: ((handled: number) => void)[] = [];
+  /** Who waits for the end of the pass now running, and of the next one. */
+  let thisPass: ((handled: number) => void)[] | undefined;
+  let nextPass: ((handled: number) => void)[] = [];
 
   async function runOnce(): Promise<number> {
     let handled = 0;
@@ -135,14 +137,16 @@ export function createDeliveryWorker(deps: {
     }
     busy = true;
     clearTimeout(timer);
-    const waiters = passWaiters;
-    passWaiters = [];
+    thisPass = nextPass;
+    nextPass = [];
     running = runOnce()
       .catch((error: unknown) => {
         logger.error('delivery pass failed', { error: String(error) });
         return 0;
       })
       .then((handled) => {
+        const waiters = thisPass ?? [];
+        thisPass = undefined;
         for (const resolve of waiters) resolve(handled);
       })
       .finally(() => {
@@ -160,7 +164,7 @@ export function createDeliveryWorker(deps: {
   return {
     runOnce,
     claim,
-    nextPass: () => new Promise((resolve) => passWaiters.push(resolve)),
+    nextPass: () => new Promise((resolve) => (thisPass ?? nextPass).push(resolve)),
     start() {
       if (!stopped) return;
       stopped = false;

@@ -98,7 +98,7 @@ export async function startTestApp(
   };
 }
 
-/** The app's delivery worker's next pass, for `eventually`: what the worker writes changes in passes. */
+/** The end of the app's delivery worker's current or next pass, for `eventually`: the worker writes in passes. */
 export const workerPass = (t: TestApp) => () => {
   if (!t.app.worker) throw new Error('workerPass: this app runs no worker (WORKER_ENABLED=false)');
   return t.app.worker.nextPass();
