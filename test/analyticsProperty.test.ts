@@ -361,7 +361,7 @@ describe('analytics rollups under random invitation traffic', () => {
           { token: who(run, op.by).token },
         );
         const payload = result.data?.resendInvitation;
-        if (payload?.__typename === 'SendInvitationPayload' && payload.inviteUrl) {
+        if (payload?.__typename === 'ResendInvitationPayload' && payload.inviteUrl) {
           target.token = tokenOf(payload.inviteUrl);
         }
         return payload?.__typename ?? JSON.stringify(result.errors);

@@ -397,7 +397,7 @@ describe('one invitation raced from several sides', () => {
         expect(await eventTypesOf(link.invitation.id)).toEqual(['CREATED', 'ACCEPTED']);
       } else {
         expect(accept).toMatchObject({ __typename: 'InvalidTokenError', code: 'INVALID_TOKEN' });
-        if (resend.__typename !== 'SendInvitationPayload') expect.fail(`round ${round}: ${JSON.stringify(resend)}`);
+        if (resend.__typename !== 'ResendInvitationPayload') expect.fail(`round ${round}: ${JSON.stringify(resend)}`);
         expect(resend.invitation).toMatchObject({ status: 'PENDING', attempts: 2 });
         expect(row).toMatchObject({ status: 'PENDING', attempts: 2 });
         expect(joined).toHaveLength(0);
@@ -405,7 +405,9 @@ describe('one invitation raced from several sides', () => {
         expect(await eventTypesOf(link.invitation.id)).toEqual(['CREATED', 'RESENT']);
         expect(dataOf(await t.gql(Preview, { token: link.token })).invitationByToken).toEqual(REFUSED_LINK);
         const fresh = tokenOf(resend.inviteUrl ?? '');
-        expect(dataOf(await t.gql(Preview, { token: fresh })).invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+        expect(dataOf(await t.gql(Preview, { token: fresh })).invitationByToken).toMatchObject({
+          __typename: 'InvitationPreview',
+        });
         const late = dataOf(
           await t.gql(Accept, { input: { token: fresh } }, { token: invitee.token }),
         ).acceptInvitation;
@@ -431,7 +433,7 @@ describe('one invitation raced from several sides', () => {
       expect(row.status).toBe('CANCELLED');
       expect(dataOf(await t.gql(Preview, { token: link.token })).invitationByToken).toEqual(REFUSED_LINK);
 
-      if (resend.__typename === 'SendInvitationPayload') {
+      if (resend.__typename === 'ResendInvitationPayload') {
         expect(row.attempts).toBe(2);
         expect(await eventTypesOf(link.invitation.id)).toEqual(['CREATED', 'RESENT', 'CANCELLED']);
         const fresh = tokenOf(resend.inviteUrl ?? '');
@@ -566,7 +568,8 @@ describe('send limits under concurrent senders', () => {
       expect(refusal.retryAfter).toBeGreaterThan(0);
     }
     const created =
-      (await invitationsOf(owner.raw.organizationId)).length + (await invitationsOf(rawId(second.id))).length;
+      (await invitationsOf(owner.raw.organizationId)).length +
+      (await invitationsOf(rawId(second.organization.id))).length;
     expect(created).toBe(HOUR_LIMIT);
 
     // Another inviter of the same organisation is not held back by this inviter's limit.
@@ -857,7 +860,7 @@ describe('idempotency keys', () => {
     const input = { invitationId: link.invitation.id, idempotencyKey: key };
 
     const first = dataOf(await t.gql(Resend, { input }, { token: owner.token })).resendInvitation;
-    if (first.__typename !== 'SendInvitationPayload') expect.fail(JSON.stringify(first));
+    if (first.__typename !== 'ResendInvitationPayload') expect.fail(JSON.stringify(first));
     expect(first).toMatchObject({ replayed: false, invitation: { attempts: 2 } });
     const second = dataOf(await t.gql(Resend, { input }, { token: owner.token })).resendInvitation;
     expect(second).toMatchObject({
@@ -870,7 +873,9 @@ describe('idempotency keys', () => {
     expect(await deliveriesOf(link.invitation.id)).toHaveLength(2);
     expect(await eventTypesOf(link.invitation.id)).toEqual(['CREATED', 'RESENT']);
     // The replay did not rotate the token: the link the first resend gave still works.
-    expect(dataOf(await t.gql(Preview, { token: tokenOf(first.inviteUrl ?? '') })).invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+    expect(dataOf(await t.gql(Preview, { token: tokenOf(first.inviteUrl ?? '') })).invitationByToken).toMatchObject({
+      __typename: 'InvitationPreview',
+    });
 
     // Without a key, resending again is allowed (no cooldown here): the replay above was the key's doing.
     const third = dataOf(

@@ -20,7 +20,6 @@ import { isolatedDatabase, testDatabase } from './helpers/db.js';
 import { invite, tokenOf } from './helpers/invitations.js';
 import { type Account, newAccount, uniqueEmail } from './helpers/seed.js';
 
-
 const DAY = 86_400;
 const INVALID_TOKEN = {
   __typename: 'InvalidTokenError',
@@ -227,7 +226,7 @@ describe('invitationByToken', () => {
     }
 
     const [local = '', domain = ''] = sent.email.split('@');
-    const masked = first?.maskedEmail ?? '';
+    const masked = first?.__typename === 'InvitationPreview' ? first.maskedEmail : '';
     expect(masked).not.toBe(sent.email);
     expect(masked).not.toContain(local);
     expect(masked).not.toContain(local.slice(1));
@@ -261,11 +260,13 @@ describe('dead links to an anonymous caller', () => {
   beforeAll(async () => {
     const owner = await newAccount(d, 'deadlinks');
     const expiring = await invite(d, owner, { expiresInDays: 1 });
-    expect((await d.gql(TokPreview, { token: expiring.token })).data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+    expect((await d.gql(TokPreview, { token: expiring.token })).data?.invitationByToken).toMatchObject({
+      __typename: 'InvitationPreview',
+    });
     d.clock.advance(DAY + 60);
 
     const used = await invite(d, owner);
-    expect((await acceptAnonymously(d, used.token)).data?.acceptInvitation.__typename).toBe('AcceptInvitationPayload');
+    expect((await acceptAnonymously(d, used.token)).data?.acceptInvitation?.__typename).toBe('AcceptInvitationPayload');
     const declined = await invite(d, owner);
     const declining = await d.gql(TokDecline, { input: { token: declined.token } });
     expect(declining.data?.declineInvitation?.__typename).toBe('DeclineInvitationPayload');
@@ -371,7 +372,9 @@ describe('acceptInvitation signed in', () => {
     expect(await statusAsOwner(t, owner, sent.invitation.id)).toBe('PENDING');
     const viewer = await t.gql(TokViewer, undefined, { token: stranger.token });
     expect(viewer.data?.viewer?.memberships.map((m) => m.organization.id)).toEqual([stranger.organizationId]);
-    expect((await t.gql(TokPreview, { token: sent.token })).data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+    expect((await t.gql(TokPreview, { token: sent.token })).data?.invitationByToken).toMatchObject({
+      __typename: 'InvitationPreview',
+    });
   });
 });
 
@@ -430,7 +433,9 @@ describe('acceptInvitation anonymous', () => {
       expect(await statusAsOwner(t, owner, sent.invitation.id)).toBe('PENDING');
       const timeline = await t.gql(TokInvitation, { id: sent.invitation.id }, { token: owner.token });
       expect(timeline.data?.invitation?.timeline.map((e) => e.type)).toEqual(['CREATED']);
-      expect((await t.gql(TokPreview, { token: sent.token })).data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+      expect((await t.gql(TokPreview, { token: sent.token })).data?.invitationByToken).toMatchObject({
+        __typename: 'InvitationPreview',
+      });
     },
   );
 
@@ -481,7 +486,9 @@ describe('cancelInvitation', () => {
   it('kills the link at once', async () => {
     const owner = await newAccount(t, 'canceller');
     const sent = await invite(t, owner);
-    expect((await t.gql(TokPreview, { token: sent.token })).data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+    expect((await t.gql(TokPreview, { token: sent.token })).data?.invitationByToken).toMatchObject({
+      __typename: 'InvitationPreview',
+    });
 
     const cancelled = await t.gql(TokCancel, { input: { invitationId: sent.invitation.id } }, { token: owner.token });
     expect(cancelled.data?.cancelInvitation).toEqual({
@@ -502,7 +509,7 @@ describe('resend and no token in any record', () => {
   async function resend(owner: Account, invitationId: string) {
     const result = await r.gql(TokResend, { input: { invitationId } }, { token: owner.token });
     const payload = result.data?.resendInvitation;
-    if (payload?.__typename !== 'SendInvitationPayload' || !payload.inviteUrl) {
+    if (payload?.__typename !== 'ResendInvitationPayload' || !payload.inviteUrl) {
       expect.fail(`resend failed: ${JSON.stringify(result)}`);
     }
     return { invitation: payload.invitation, inviteUrl: payload.inviteUrl, token: tokenOf(payload.inviteUrl) };
@@ -545,8 +552,10 @@ describe('resend and no token in any record', () => {
     // Sent, previewed and accepted.
     const accepted = await invite(r, owner, { message: 'Welcome' });
     await remember(accepted.token, accepted.invitation.id);
-    expect((await r.gql(TokPreview, { token: accepted.token })).data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
-    expect((await acceptAnonymously(r, accepted.token)).data?.acceptInvitation.__typename).toBe(
+    expect((await r.gql(TokPreview, { token: accepted.token })).data?.invitationByToken).toMatchObject({
+      __typename: 'InvitationPreview',
+    });
+    expect((await acceptAnonymously(r, accepted.token)).data?.acceptInvitation?.__typename).toBe(
       'AcceptInvitationPayload',
     );
     // A used link presented again is rejected and audited.
@@ -638,7 +647,7 @@ describe('expiry read at once', () => {
 
     expect(await statusAsOwner(e, owner, sent.invitation.id)).toBe('PENDING');
     expect(ids(await list('PENDING'))).toEqual([sent.invitation.id]);
-    expect((await list('EXPIRED')).data?.invitations.totalCount).toBe(0);
+    expect((await list('EXPIRED')).data?.invitations?.totalCount).toBe(0);
 
     e.clock.advance(DAY + 1);
     expect(await statusAsOwner(e, owner, sent.invitation.id)).toBe('EXPIRED');
@@ -663,7 +672,7 @@ describe('expiry read at once', () => {
     expect(await e.app.services.invitations.sweepExpired()).toBe(0);
     const again = await e.gql(TokInvitation, { id: sent.invitation.id }, { token: owner.token });
     expect(again.data?.invitation?.timeline.map((ev) => ev.type)).toEqual(['CREATED', 'EXPIRED']);
-    expect((await list('EXPIRED')).data?.invitations.totalCount).toBe(1);
+    expect((await list('EXPIRED')).data?.invitations?.totalCount).toBe(1);
     const { db } = database;
     const audits = await db
       .select()
@@ -681,7 +690,9 @@ describe('token guessing per address', () => {
   async function guessBadly(ip: string, times: number) {
     const attempts = [
       async () =>
-        expect((await g.gql(TokPreview, { token: randomToken() }, { ip })).data?.invitationByToken).toEqual(INVALID_PREVIEW),
+        expect((await g.gql(TokPreview, { token: randomToken() }, { ip })).data?.invitationByToken).toEqual(
+          INVALID_PREVIEW,
+        ),
       async () =>
         expect((await acceptAnonymously(g, 'not-a-token', { ip })).data?.acceptInvitation).toEqual(INVALID_TOKEN),
       async () =>
@@ -698,7 +709,9 @@ describe('token guessing per address', () => {
     const sent = await invite(g, owner);
     const ip = randomIp();
     await guessBadly(ip, LIMIT - 1);
-    expect((await g.gql(TokPreview, { token: sent.token }, { ip })).data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+    expect((await g.gql(TokPreview, { token: sent.token }, { ip })).data?.invitationByToken).toMatchObject({
+      __typename: 'InvitationPreview',
+    });
   });
 
   it('refuses even a valid token from an address after 3 bad ones, while another address still gets in; each miss is audited', async () => {
@@ -716,7 +729,10 @@ describe('token guessing per address', () => {
     expect(retryAfter).toBeLessThanOrEqual(WINDOW);
 
     const preview = await g.gql(TokPreview, { token: sent.token }, { ip });
-    expect(preview.data?.invitationByToken).toMatchObject({ __typename: 'TooManyAttemptsError', code: 'TOO_MANY_ATTEMPTS' });
+    expect(preview.data?.invitationByToken).toMatchObject({
+      __typename: 'TooManyAttemptsError',
+      code: 'TOO_MANY_ATTEMPTS',
+    });
     const previewRetry = preview.data?.invitationByToken;
     expect(previewRetry?.__typename === 'TooManyAttemptsError' && previewRetry.retryAfter).toBeGreaterThan(0);
 
@@ -726,7 +742,9 @@ describe('token guessing per address', () => {
     expect(await usersWithEmail(sent.email)).toHaveLength(0);
 
     const elsewhere = randomIp();
-    expect((await g.gql(TokPreview, { token: sent.token }, { ip: elsewhere })).data?.invitationByToken).toMatchObject({ __typename: 'InvitationPreview' });
+    expect((await g.gql(TokPreview, { token: sent.token }, { ip: elsewhere })).data?.invitationByToken).toMatchObject({
+      __typename: 'InvitationPreview',
+    });
     expect((await acceptAnonymously(g, sent.token, { ip: elsewhere })).data?.acceptInvitation).toMatchObject({
       __typename: 'AcceptInvitationPayload',
       invitation: { status: 'ACCEPTED' },

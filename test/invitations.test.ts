@@ -80,7 +80,7 @@ describe('sendInvitation', () => {
         { input: { organizationId: owner.organizationId, email: uniqueEmail('r'), role } },
         { token },
       );
-    expect((await send(admin.token, 'MEMBER')).data?.sendInvitation.__typename).toBe('SendInvitationPayload');
+    expect((await send(admin.token, 'MEMBER')).data?.sendInvitation?.__typename).toBe('SendInvitationPayload');
     expect((await send(admin.token, 'OWNER')).data?.sendInvitation).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     expect((await send(member.token, 'MEMBER')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

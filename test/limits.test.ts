@@ -363,7 +363,9 @@ describe('log-in brute force', () => {
     expect(result.data?.logIn?.__typename).toBe('InvalidCredentialsError');
   }
 
-  function expectTooManyAttempts(result: { data?: { logIn: { __typename?: string; retryAfter?: number } } | null }) {
+  function expectTooManyAttempts(result: {
+    data?: { logIn: { __typename?: string; retryAfter?: number } | null } | null;
+  }) {
     const payload = result.data?.logIn;
     expect(payload).toMatchObject({ __typename: 'TooManyAttemptsError', code: 'TOO_MANY_ATTEMPTS' });
     expect(payload?.retryAfter).toBeGreaterThan(0);

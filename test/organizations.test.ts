@@ -199,7 +199,9 @@ describe('updateMemberRole', () => {
       code: 'LAST_OWNER',
     });
     const second = await newMember(t, owner, 'OWNER');
-    expect((await demote(owner.userId, owner.token)).data?.updateMemberRole?.__typename).toBe('UpdateMemberRolePayload');
+    expect((await demote(owner.userId, owner.token)).data?.updateMemberRole?.__typename).toBe(
+      'UpdateMemberRolePayload',
+    );
     expect((await demote(second.userId, second.token)).data?.updateMemberRole).toMatchObject({ code: 'LAST_OWNER' });
     expect(await roleOf(owner, second)).toBe('OWNER');
   });
@@ -275,7 +277,7 @@ describe('removeMember', () => {
     const remove = (userId: string) =>
       t.gql(RemoveMember, { input: { organizationId: owner.organizationId, userId } }, { token: admin.token });
     expect((await remove(owner.userId)).data?.removeMember).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
-    expect((await remove(member.userId)).data?.removeMember.__typename).toBe('RemoveMemberPayload');
+    expect((await remove(member.userId)).data?.removeMember?.__typename).toBe('RemoveMemberPayload');
     expect(await roleOf(owner, owner)).toBe('OWNER');
     expect(await roleOf(owner, member)).toBeNull();
   });
