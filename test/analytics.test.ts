@@ -834,10 +834,10 @@ describe('refusals', () => {
     const read = await stats(t, member, owner.organizationId, from, to);
     expect(read.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(read.errors?.[0]?.path).toEqual(['invitationStats']);
-    expect(read.data ?? null).toBeNull();
+    expect(read.data).toEqual({ invitationStats: null });
     const seriesRead = await series(t, member, { organizationId: owner.organizationId, from: day, to: day });
     expect(seriesRead.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(seriesRead.data ?? null).toBeNull();
+    expect(seriesRead.data).toEqual({ invitationAnalytics: null });
   });
 
   it('refuses another organization’s owner with FORBIDDEN and shows none of the numbers', async () => {
@@ -850,11 +850,11 @@ describe('refusals', () => {
 
     const read = (await stats(t, stranger, owner.organizationId, from, to)) as StatsResult;
     expect(read.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(read.data ?? null).toBeNull();
+    expect(read.data).toEqual({ invitationStats: null });
     expect(JSON.stringify(read)).not.toContain('"invited"');
     const seriesRead = await series(t, stranger, { organizationId: owner.organizationId, from: day, to: day });
     expect(seriesRead.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(seriesRead.data ?? null).toBeNull();
+    expect(seriesRead.data).toEqual({ invitationAnalytics: null });
     expect(JSON.stringify(seriesRead)).not.toContain('"buckets"');
     // The stranger's own organization is theirs to read, and empty.
     expect(statsOf(await stats(t, stranger, stranger.organizationId, from, to)).invited).toBe(0);

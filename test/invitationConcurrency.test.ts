@@ -864,7 +864,7 @@ describe('idempotency keys', () => {
     expect(first).toMatchObject({ replayed: false, invitation: { attempts: 2 } });
     const second = dataOf(await t.gql(Resend, { input }, { token: owner.token })).resendInvitation;
     expect(second).toMatchObject({
-      __typename: 'SendInvitationPayload',
+      __typename: 'ResendInvitationPayload',
       replayed: true,
       inviteUrl: null,
       invitation: { id: link.invitation.id, attempts: 2 },

@@ -56,7 +56,7 @@ const TokAccept = graphql(`
         membership { role permissions user { id email emailVerified } organization { id } }
         auth { token user { email } }
       }
-      ... on UserError { code errorMessage: message }
+      ... on UserError { code message }
       ... on TooManyAttemptsError { retryAfter }
       ... on InputValidationError { issues { path message } }
     }
@@ -68,7 +68,7 @@ const TokDecline = graphql(`
     declineInvitation(input: $input) {
       __typename
       ... on DeclineInvitationPayload { invitation { id status } }
-      ... on UserError { code errorMessage: message }
+      ... on UserError { code message }
       ... on TooManyAttemptsError { retryAfter }
     }
   }
@@ -213,6 +213,7 @@ describe('invitationByToken', () => {
     for (let i = 0; i < 6; i++) previews.push(await t.gql(TokPreview, { token: sent.token }));
     const first = previews[0]?.data?.invitationByToken;
     expect(first).toEqual({
+      __typename: 'InvitationPreview',
       organizationName: organization?.name,
       inviterName: 'previewer person',
       role: 'ADMIN',

@@ -465,7 +465,7 @@ describe('error masking', () => {
       const text = await response.text();
       expect(logIn).toHaveBeenCalledTimes(1);
       expect(JSON.parse(text)).toEqual({
-        data: null,
+        data: { logIn: null },
         errors: [
           {
             message: 'Unexpected error.',

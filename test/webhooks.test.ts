@@ -446,7 +446,9 @@ describe('provider webhooks and engagement tracking', () => {
     const click = await fetch(`${t.url}/t/c/${sent.attemptId}`, { redirect: 'manual' });
     expect(click.status).toBe(302);
     const location = click.headers.get('location') ?? '';
-    expect(location).toBe(sent.inviteUrl);
+    // The email's link: the accept link with the mailbox proof that only the email carries.
+    expect(location.slice(0, sent.inviteUrl.length + 7)).toBe(`${sent.inviteUrl}#proof=`);
+    expect(location.slice(sent.inviteUrl.length + 7)).toMatch(/^[\w-]{43}$/);
     expect(tokenOf(location)).toBe(sent.token);
     const clicked = await track(owner, sent.invitation.id);
     expect(clicked.clickedAt).not.toBeNull();

@@ -1,5 +1,9 @@
+import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import { asc, eq } from 'drizzle-orm';
+import { memberships } from '../../db/schema/index.js';
 import { builder } from '../builder.js';
 import { connection, edge } from '../connections.js';
+import { Membership } from './Membership.js';
 import { Role } from './Role.js';
 
 export const Organization = builder.drizzleNode('organizations', {
@@ -12,14 +16,31 @@ export const Organization = builder.drizzleNode('organizations', {
       description: 'Invitations to these domains (and their subdomains) are REJECTED before any email.',
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
-    members: t.relatedConnection(
-      'memberships',
+    // An offset connection with its own count: the drizzle plugin's relatedConnection totalCount
+    // builds broken SQL with drizzle-orm 1.0.0-rc.5.
+    members: t.connection(
       {
+        type: Membership,
         description: 'Its members, longest-standing first.',
-        query: { orderBy: { createdAt: 'asc' } },
-        totalCount: true,
+        resolve: async (organization, args, ctx) => {
+          const where = eq(memberships.organizationId, organization.id);
+          return resolveOffsetConnection(
+            { args, maxSize: 100, totalCount: await ctx.db.$count(memberships, where) },
+            ({ limit, offset }) =>
+              ctx.db
+                .select()
+                .from(memberships)
+                .where(where)
+                .orderBy(asc(memberships.createdAt), asc(memberships.id))
+                .limit(limit)
+                .offset(offset),
+          );
+        },
       },
-      connection('Membership', 'memberships'),
+      {
+        ...connection('Membership', 'memberships'),
+        fields: (c) => ({ totalCount: c.int({ resolve: (page) => page.totalCount }) }),
+      },
       edge('Membership', 'a membership'),
     ),
     viewerRole: t.field({
