@@ -33,7 +33,7 @@ import {
   previewNames,
   userIdByEmail,
 } from './store.js';
-import { type MailboxProofs, parseInvitationToken, verifierMatches } from './tokens.js';
+import { parseInvitationToken, verifierMatches } from './tokens.js';
 
 export interface Preview {
   invitation: Invitation;
@@ -74,9 +74,8 @@ export function createResponding(deps: {
   accounts: Pick<AccountService, 'signIn'>;
   audit: AuditLog;
   closing: Closing;
-  proofs: MailboxProofs;
 }) {
-  const { db, clock, changes, limits, accounts, audit, closing, proofs } = deps;
+  const { db, clock, changes, limits, accounts, audit, closing } = deps;
 
   /** A token's pending invitation, or why not. Failed guesses are counted by the caller after its transaction. */
   async function pendingByToken(executor: Executor, token: string, lock: boolean) {
