@@ -134,3 +134,220 @@ describe('resending re-checks the grant at that moment', () => {
     }
   });
 });
+
+const Send = graphql(`
+  mutation TrustSend($input: SendInvitationInput!) {
+    sendInvitation(input: $input) {
+      __typename
+      ... on UserError { code }
+      ... on InputValidationError { issues { path } }
+    }
+  }
+`);
+
+const Bulk = graphql(`
+  mutation TrustBulk($input: SendInvitationsInput!) {
+    sendInvitations(input: $input) {
+      __typename
+      ... on SendInvitationsPayload {
+        sentCount
+        failedCount
+        results {
+          __typename
+          ... on SendInvitationPayload { invitation { email } }
+          ... on InputValidationError { issues { path } }
+        }
+      }
+    }
+  }
+`);
+
+const Cancel = graphql(`
+  mutation TrustCancel($input: CancelInvitationInput!) {
+    cancelInvitation(input: $input) {
+      __typename
+      ... on InputValidationError { issues { path } }
+    }
+  }
+`);
+
+const Rename = graphql(`
+  mutation TrustCreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) {
+      __typename
+      ... on InputValidationError { issues { path } }
+    }
+  }
+`);
+
+const ListByEmail = graphql(`
+  query TrustList($organizationId: ID!, $email: String) {
+    invitations(organizationId: $organizationId, filter: { email: $email }) { totalCount nodes { id } }
+  }
+`);
+
+const ViewerAndStats = graphql(`
+  query TrustViewerAndStats($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
+    viewer { user { email } }
+    invitationStats(organizationId: $organizationId, from: $from, to: $to) { __typename }
+  }
+`);
+
+const invitationCount = async (t: TestApp, owner: Account) => {
+  const [row] = await t.app.database.db
+    .select({ n: count() })
+    .from(invitations)
+    .where(eq(invitations.organizationId, owner.raw.organizationId));
+  return row?.n;
+};
+
+describe('hostile values get typed answers and change nothing', () => {
+  const t = useTestApp();
+
+  it('refuses U+0000 in metadata keys and values and in idempotency keys with the path, storing nothing', async () => {
+    const owner = await newAccount(t);
+    const base = { organizationId: owner.organizationId, role: 'MEMBER' as const };
+    const cases = [
+      { input: { ...base, email: 'nul-a@example.test', metadata: { 'a\u0000b': 'x' } }, path: 'metadata' },
+      { input: { ...base, email: 'nul-b@example.test', metadata: { note: ['ok', 'b\u0000'] } }, path: 'metadata' },
+      { input: { ...base, email: 'nul-c@example.test', idempotencyKey: 'key\u0000' }, path: 'idempotencyKey' },
+    ];
+    for (const { input, path } of cases) {
+      const result = await t.gql(Send, { input }, { token: owner.token });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.sendInvitation).toMatchObject({
+        __typename: 'InputValidationError',
+        issues: [{ path: ['input', path] }],
+      });
+    }
+    expect(await invitationCount(t, owner)).toBe(0);
+  });
+
+  it('answers each bulk row on its own: a row holding U+0000 fails alone and the others are sent', async () => {
+    const owner = await newAccount(t);
+    const rows = [
+      { email: 'row-ok-1@example.test', role: 'MEMBER' as const },
+      { email: 'row-bad@example.test', role: 'MEMBER' as const, metadata: { v: '\u0000' } },
+      { email: 'row-ok-2@example.test', role: 'MEMBER' as const },
+    ];
+    const result = await t.gql(
+      Bulk,
+      { input: { organizationId: owner.organizationId, invitations: rows } },
+      { token: owner.token },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.sendInvitations).toMatchObject({
+      sentCount: 2,
+      failedCount: 1,
+      results: [
+        { __typename: 'SendInvitationPayload', invitation: { email: 'row-ok-1@example.test' } },
+        { __typename: 'InputValidationError', issues: [{ path: ['input', 'invitations', '1', 'metadata'] }] },
+        { __typename: 'SendInvitationPayload', invitation: { email: 'row-ok-2@example.test' } },
+      ],
+    });
+    expect(await invitationCount(t, owner)).toBe(2);
+  });
+
+  it('refuses U+0000 and direction overrides in a cancel reason, keeping the invitation pending', async () => {
+    const owner = await newAccount(t);
+    const sent = await invite(t, owner);
+    for (const reason of ['wrong\u0000address', 'evil \u202Etxt.exe']) {
+      const result = await t.gql(
+        Cancel,
+        { input: { invitationId: sent.invitation.id, reason } },
+        { token: owner.token },
+      );
+      expect(result.data?.cancelInvitation).toMatchObject({
+        __typename: 'InputValidationError',
+        issues: [{ path: ['input', 'reason'] }],
+      });
+    }
+    const [row] = await t.app.database.db
+      .select({ status: invitations.status })
+      .from(invitations)
+      .where(eq(invitations.id, decodeGlobalID(sent.invitation.id).id));
+    expect(row?.status).toBe('PENDING');
+  });
+
+  it('refuses bidirectional overrides and zero-width characters in messages and names people read', async () => {
+    const owner = await newAccount(t);
+    for (const message of ['Welcome \u202Eenoyreve', 'Click\u200Bhere', 'a\u2066b\u2069']) {
+      const result = await t.gql(
+        Send,
+        { input: { organizationId: owner.organizationId, email: 'bidi@example.test', role: 'MEMBER', message } },
+        { token: owner.token },
+      );
+      expect(result.data?.sendInvitation).toMatchObject({
+        __typename: 'InputValidationError',
+        issues: [{ path: ['input', 'message'] }],
+      });
+    }
+    const renamed = await t.gql(Rename, { input: { name: 'Acme\u202E' } }, { token: owner.token });
+    expect(renamed.data?.createOrganization).toMatchObject({
+      __typename: 'InputValidationError',
+      issues: [{ path: ['input', 'name'] }],
+    });
+    expect(await invitationCount(t, owner)).toBe(0);
+    // Emoji sequences keep their zero-width joiner.
+    const family = await t.gql(
+      Send,
+      {
+        input: {
+          organizationId: owner.organizationId,
+          email: 'zwj@example.test',
+          role: 'MEMBER',
+          message: 'Hi 👨‍👩‍👧',
+        },
+      },
+      { token: owner.token },
+    );
+    expect(family.data?.sendInvitation).toMatchObject({ __typename: 'SendInvitationPayload' });
+  });
+
+  it('answers a filter holding U+0000 with an ordinary empty page', async () => {
+    const owner = await newAccount(t);
+    await invite(t, owner);
+    const result = await t.gql(
+      ListByEmail,
+      { organizationId: owner.organizationId, email: 'a\u0000' },
+      { token: owner.token },
+    );
+    expect(result).toEqual({ status: 200, data: { invitations: { totalCount: 0, nodes: [] } } });
+  });
+
+  it('reads DateTime only as an RFC 3339 instant, and refuses impossible dates before any work', async () => {
+    const owner = await newAccount(t);
+    for (const from of [
+      'Nov 1 2026',
+      '2026-11-01',
+      '2026-02-30T00:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '+099999-01-01T00:00:00Z',
+    ]) {
+      const result = await t.gql(
+        ViewerAndStats,
+        { organizationId: owner.organizationId, from, to: '2026-12-01T00:00:00Z' },
+        { token: owner.token },
+      );
+      expect(result.errors?.[0]?.message, from).toMatch(/DateTime/);
+      expect(result.errors?.[0]?.extensions?.code, from).not.toBe('INTERNAL_SERVER_ERROR');
+    }
+  });
+});
+
+describe('one refusal does not blank the page', () => {
+  const t = useTestApp();
+
+  it('answers the viewer beside a refused root field', async () => {
+    const owner = await newAccount(t);
+    const stranger = await newAccount(t, 'stranger');
+    const result = await t.gql(
+      ViewerAndStats,
+      { organizationId: owner.organizationId, from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' },
+      { token: stranger.token },
+    );
+    expect(result.data).toEqual({ viewer: { user: { email: stranger.email } }, invitationStats: null });
+    expect(result.errors).toEqual([expect.objectContaining({ path: ['invitationStats'] })]);
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});

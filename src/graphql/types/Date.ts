@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 
 builder.scalarType('Date', {
@@ -7,11 +8,11 @@ builder.scalarType('Date', {
   serialize: (value) => value,
   parseValue: (value) => {
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) {
-      throw new TypeError('Date must be a calendar day, YYYY-MM-DD');
+      throw new GraphQLError('Date must be a calendar day, YYYY-MM-DD');
     }
     const day = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
-      throw new TypeError(`${value} is not a day of the calendar`);
+      throw new GraphQLError(`Date ${value} is not a day of the calendar`);
     }
     return value;
   },

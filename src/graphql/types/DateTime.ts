@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 
 // RFC 3339 date-time with its offset, as graphql-scalars' DateTime; years 0001 to 9999, which both
@@ -6,7 +7,7 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|
 
 function parseInstant(value: unknown): Date {
   const match = typeof value === 'string' ? RFC3339.exec(value) : null;
-  if (!match) throw new TypeError('DateTime must be an RFC 3339 instant, like 2026-11-01T09:30:00Z');
+  if (!match) throw new GraphQLError('DateTime must be an RFC 3339 instant, like 2026-11-01T09:30:00Z');
   const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
   const date = new Date(value as string);
   const calendar = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1));
@@ -18,7 +19,7 @@ function parseInstant(value: unknown): Date {
     (minute ?? 0) > 59 ||
     (second ?? 0) > 59
   ) {
-    throw new TypeError(`${value} is not an instant between years 0001 and 9999`);
+    throw new GraphQLError(`DateTime ${value} is not a real instant between years 0001 and 9999`);
   }
   return date;
 }

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 
 builder.scalarType('JSON', {
@@ -14,11 +15,11 @@ builder.scalarType('JSONObject', {
   description: 'A JSON object (never an array or a plain value).',
   specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc8259#section-4',
   serialize: (value) => {
-    if (!isObject(value)) throw new TypeError('JSONObject must be an object');
+    if (!isObject(value)) throw new GraphQLError('JSONObject must be an object');
     return value;
   },
   parseValue: (value) => {
-    if (!isObject(value)) throw new TypeError('JSONObject must be an object');
+    if (!isObject(value)) throw new GraphQLError('JSONObject must be an object');
     return value;
   },
 });
