@@ -351,3 +351,45 @@ describe('one refusal does not blank the page', () => {
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+const InviteeView = graphql(`
+  query TrustInviteeView($id: ID!) {
+    viewer { pendingInvitations { invitationId organizationName inviterName role message expiresAt } }
+    invitation(id: $id) { id email metadata }
+    node(id: $id) { id }
+  }
+`);
+
+describe('an invitee is not a member', () => {
+  const t = useTestApp();
+
+  it('sees what the preview shows of an invitation addressed to it, and nothing else of the organization', async () => {
+    const owner = await newAccount(t);
+    await newMember(t, owner, 'ADMIN', 'colleague');
+    const invitee = await newAccount(t, 'invitee');
+    const sent = await invite(t, owner, { email: invitee.email, message: 'Join us' });
+
+    const result = await t.gql(InviteeView, { id: sent.invitation.id }, { token: invitee.token });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      viewer: {
+        pendingInvitations: [
+          {
+            invitationId: sent.invitation.id,
+            organizationName: expect.any(String),
+            inviterName: 'owner person',
+            role: 'MEMBER',
+            message: 'Join us',
+            expiresAt: sent.invitation.expiresAt,
+          },
+        ],
+      },
+      invitation: null,
+      node: null,
+    });
+    // No member of the organization, not even the inviter's email, reaches the invitee.
+    expect(JSON.stringify(result)).not.toContain(owner.email);
+    expect(JSON.stringify(result)).not.toContain('colleague');
+  });
+});

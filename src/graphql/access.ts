@@ -1,6 +1,6 @@
 // What the viewer may see by id, for `node(id)`: their own user, co-members, objects of
-// organisations they belong to, invitations (and their events) of those they manage, invitations
-// addressed to them, and audit entries of organisations they manage.
+// organisations they belong to, and the invitations (with their events) and audit entries of those
+// they manage. An invitation's addressee is not a member: they see only its preview.
 import { canManage } from '../auth/policy.js';
 import type { Context } from './context.js';
 
@@ -13,7 +13,7 @@ export async function canSeeNode(ctx: Context, { typename, id }: { typename: str
   const mayReadInvitation = async (invitationId: string) => {
     const invitation = await ctx.services.invitations.byId(invitationId);
     if (!invitation) return false;
-    return manages(invitation.organizationId) || invitation.email === viewer.user.email.toLowerCase();
+    return manages(invitation.organizationId);
   };
   switch (typename) {
     case 'Organization':

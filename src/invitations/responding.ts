@@ -30,6 +30,7 @@ import {
   insertUser,
   invitationBySelector,
   isMember,
+  pendingPreviewRows,
   previewNames,
   userIdByEmail,
 } from './store.js';
@@ -188,6 +189,12 @@ export function createResponding(deps: {
         inviterName: names?.inviterName ?? null,
         maskedEmail: maskEmail(found.row.email),
       });
+    },
+
+    /** What the addressee of open invitations may see of them: their previews, newest first. */
+    async pendingFor(email: string): Promise<Preview[]> {
+      const rows = await pendingPreviewRows(db, email, clock.now());
+      return rows.map((row) => ({ ...row, maskedEmail: maskEmail(row.invitation.email) }));
     },
 
     async accept(

@@ -73,6 +73,7 @@ export function createInvitationService(deps: {
     resend: resending.resend,
     cancel: withdrawing.cancel,
     preview: responding.preview,
+    pendingFor: responding.pendingFor,
     accept: responding.accept,
     decline: responding.decline,
     sweepExpired: expiry.sweepExpired,

@@ -3,7 +3,7 @@
 // (the inviter's membership, the account and membership an accept makes, who may watch). The
 // delivery side writes delivery statuses and engagement through here too. Talks to the database
 // only; callers pass the time, so nothing here reads a clock.
-import { and, eq, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import { MANAGER_ROLES } from '../auth/policy.js';
 import type { Executor, Tx } from '../db/client.js';
 import { perRow } from '../db/perRow.js';
@@ -18,6 +18,7 @@ import {
   users,
 } from '../db/schema/index.js';
 import type { InvitationChange } from '../events/bus.js';
+import { pendingForEmailSql } from './queries.js';
 import { pendingNow } from './status.js';
 
 export type Invitation = typeof invitations.$inferSelect;
@@ -344,4 +345,15 @@ export async function previewNames(executor: Executor, invitation: Invitation) {
     .leftJoin(users, eq(users.id, invitation.invitedById ?? sql`null`))
     .where(eq(organizations.id, invitation.organizationId));
   return row;
+}
+
+/** The open invitations to `email`, newest first, with the names their previews show. */
+export async function pendingPreviewRows(executor: Executor, email: string, now: Date) {
+  return executor
+    .select({ invitation: invitations, organizationName: organizations.name, inviterName: users.name })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .leftJoin(users, eq(users.id, invitations.invitedById))
+    .where(pendingForEmailSql(invitations, email, now))
+    .orderBy(desc(invitations.createdAt), desc(invitations.id));
 }

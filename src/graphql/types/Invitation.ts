@@ -1,4 +1,4 @@
-import { inArray, or, type SQL, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { canManage } from '../../auth/policy.js';
 import { invitations } from '../../db/schema/index.js';
 import { invitationFilterSql } from '../../invitations/queries.js';
@@ -122,20 +122,13 @@ builder.queryFields((t) => ({
     type: Invitation,
     nullable: true,
     description:
-      'An invitation of an organization the viewer manages, or one addressed to the viewer; null for any other id.',
+      'An invitation of an organization the viewer manages; null for any other id. Its addressee sees it as viewer.pendingInvitations or invitationByToken.',
     args: { id: t.arg.globalID({ required: true, for: Invitation, description: 'The invitation’s id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
       const managed = (await ctx.memberships()).filter((m) => canManage(m.role)).map((m) => m.organizationId);
       return ctx.db.query.invitations.findFirst(
         query({
-          where: {
-            id: id.id,
-            RAW: (table) =>
-              or(
-                inArray(table.organizationId, managed),
-                sql`lower(${table.email}) = ${ctx.viewer.user.email.toLowerCase()}`,
-              ) as SQL,
-          },
+          where: { id: id.id, RAW: (table) => inArray(table.organizationId, managed) },
         }),
       );
     },

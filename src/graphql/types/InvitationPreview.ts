@@ -2,12 +2,19 @@ import { InvalidTokenError } from '../../invitations/errors.js';
 import type { Preview } from '../../invitations/service.js';
 import { TooManyAttemptsError } from '../../lib/errors.js';
 import { builder } from '../builder.js';
+import { encodeGlobalID } from '../globalId.js';
 import { fieldErrors } from '../result.js';
 import { Role } from './Role.js';
 
-const InvitationPreview = builder.objectRef<Preview>('InvitationPreview').implement({
-  description: 'What the holder of an invitation link may see before accepting, and nothing more.',
+export const InvitationPreview = builder.objectRef<Preview>('InvitationPreview').implement({
+  description:
+    'What the invited person may see of an invitation, through its link or as the addressee: the organization’s and inviter’s names, the role, the note and the expiry, and nothing more of the organization.',
   fields: (t) => ({
+    invitationId: t.id({
+      description:
+        'The invitation’s global id (readable as an Invitation only by the organization’s owners and admins).',
+      resolve: (p) => encodeGlobalID('Invitation', p.invitation.id),
+    }),
     organizationName: t.exposeString('organizationName', { description: 'The inviting organization’s name.' }),
     inviterName: t.exposeString('inviterName', {
       nullable: true,

@@ -1,7 +1,6 @@
-import { pendingForEmailSql } from '../../invitations/queries.js';
 import { builder } from '../builder.js';
 import type { Viewer as ViewerShape } from '../context.js';
-import { Invitation } from './Invitation.js';
+import { InvitationPreview } from './InvitationPreview.js';
 import { Membership } from './Membership.js';
 import { User } from './User.js';
 
@@ -9,16 +8,11 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
   description: 'The signed-in user and what they belong to.',
   fields: (t) => ({
     user: t.field({ type: User, description: 'The signed-in user.', resolve: (viewer) => viewer.user }),
-    pendingInvitations: t.drizzleField({
-      type: [Invitation],
-      description: 'Open invitations addressed to the viewer’s email, newest first.',
-      resolve: (query, viewer, _args, ctx) =>
-        ctx.db.query.invitations.findMany(
-          query({
-            where: { RAW: (table) => pendingForEmailSql(table, viewer.user.email, ctx.clock.now()) },
-            orderBy: { createdAt: 'desc' },
-          }),
-        ),
+    pendingInvitations: t.field({
+      type: [InvitationPreview],
+      description:
+        'Open invitations addressed to the viewer’s email, newest first, as their addressee may see them (the preview, nothing more of the organization).',
+      resolve: (viewer, _args, ctx) => ctx.services.invitations.pendingFor(viewer.user.email),
     }),
     memberships: t.drizzleField({
       type: [Membership],
