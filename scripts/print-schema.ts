@@ -4,11 +4,8 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { schema } from '../src/graphql/schema.js';
 import { contractViolations, FROZEN_HEADER } from './schema-contract.js';
 
-// Until the contract issue lands, the SDL may still change freely: no header, no history to guard.
-const FROZEN = false;
-
 const file = new URL('../schema/schema.graphql', import.meta.url);
-const printed = `${FROZEN ? `${FROZEN_HEADER}\n` : ''}${printSchema(lexicographicSortSchema(schema))}\n`;
+const printed = `${FROZEN_HEADER}\n${printSchema(lexicographicSortSchema(schema))}\n`;
 
 if (process.argv.includes('--check')) {
   let current = '';
