@@ -24,6 +24,7 @@ export const configSchema = z.object({
   GRAPHIQL_ENABLED: bool.optional(),
   INTROSPECTION_ENABLED: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  CORS_ORIGINS: z.string().optional(),
   MAX_REQUEST_BYTES: positiveInt.default(100_000),
   MAX_QUERY_DEPTH: positiveInt.default(10),
   MAX_QUERY_ALIASES: positiveInt.default(15),
@@ -82,7 +83,26 @@ export type Config = Env & {
   graphiql: boolean;
   introspection: boolean;
   demoSeed: boolean;
+  /** Browser origins allowed to call the API: '*' for any, else exact origins. */
+  corsOrigins: '*' | string[];
 };
+
+/** CORS_ORIGINS as a list of exact origins (or '*'); by default any origin outside production, only our own in it. */
+function corsOrigins(value: string | undefined, production: boolean, publicUrl: string): '*' | string[] {
+  if (value === undefined) return production ? [new URL(publicUrl).origin] : '*';
+  const listed = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  if (listed.includes('*')) return '*';
+  const bad = listed.filter((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  CORS_ORIGINS: ${bad.join(', ')} is not an origin like https://app.example.com (scheme, host, port; no path)`,
+    );
+  }
+  return listed;
+}
 
 export class ConfigError extends Error {}
 
@@ -109,11 +129,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       'Invalid configuration:\n  INVITATION_EXPIRY_DAYS_DEFAULT: must not exceed INVITATION_EXPIRY_DAYS_MAX',
     );
   }
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
   return {
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
     production,
-    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    publicUrl,
+    corsOrigins: corsOrigins(c.CORS_ORIGINS, production, publicUrl),
     graphiql: c.GRAPHIQL_ENABLED ?? !production,
     introspection: c.INTROSPECTION_ENABLED ?? !production,
     // The demo account only ever appears on the embedded database, never on a real one.

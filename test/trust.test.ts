@@ -1,7 +1,11 @@
 // Nobody gains what they were not granted: attacks from a lower role, another organisation and a
 // changed grant, each followed by the proof that nothing changed in the database.
 import { and, count, eq } from 'drizzle-orm';
+import { createClient } from 'graphql-ws';
+import { exportPKCS8, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { parseConfig } from '../src/config.js';
 import { auditLog, deliveryAttempts, invitationEvents, invitations, memberships } from '../src/db/schema/index.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
@@ -391,5 +395,131 @@ describe('an invitee is not a member', () => {
     // No member of the organization, not even the inviter's email, reaches the invitee.
     expect(JSON.stringify(result)).not.toContain(owner.email);
     expect(JSON.stringify(result)).not.toContain('colleague');
+  });
+});
+
+const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+const productionKey = await exportPKCS8(privateKey);
+
+/** A CORS preflight for a POST to /graphql from `origin`: the Access-Control-Allow-Origin answered. */
+async function preflight(t: TestApp, origin: string) {
+  const response = await fetch(`${t.url}/graphql`, {
+    method: 'OPTIONS',
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type, authorization',
+    },
+  });
+  return {
+    origin: response.headers.get('access-control-allow-origin'),
+    credentials: response.headers.get('access-control-allow-credentials'),
+  };
+}
+
+describe('CORS is explicit', () => {
+  const production = useTestApp({
+    NODE_ENV: 'production',
+    JWT_PRIVATE_KEY: productionKey,
+    PUBLIC_URL: 'https://invitations.example.com',
+  });
+  const listed = useTestApp({
+    NODE_ENV: 'production',
+    JWT_PRIVATE_KEY: productionKey,
+    CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
+  });
+  const development = useTestApp();
+
+  it('in production answers no foreign origin by default, only the server’s own, never with credentials', async () => {
+    expect(await preflight(production, 'https://evil.example')).toEqual({ origin: null, credentials: null });
+    expect(await preflight(production, 'https://invitations.example.com')).toEqual({
+      origin: 'https://invitations.example.com',
+      credentials: null,
+    });
+  });
+
+  it('allows exactly the origins CORS_ORIGINS lists', async () => {
+    expect((await preflight(listed, 'https://admin.example.com')).origin).toBe('https://admin.example.com');
+    expect((await preflight(listed, 'https://app.example.com.evil.example')).origin).toBeNull();
+    expect((await preflight(listed, 'http://app.example.com')).origin).toBeNull();
+  });
+
+  it('refuses to start with an entry of CORS_ORIGINS that is not an origin', () => {
+    expect(() => parseConfig({ CORS_ORIGINS: 'https://app.example.com/console' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('reflects any origin in development, where the console may be served from anywhere', async () => {
+    expect((await preflight(development, 'http://localhost:5173')).origin).toBe('http://localhost:5173');
+  });
+});
+
+describe('no suggestions in production, on any transport', () => {
+  const prod = useTestApp({ NODE_ENV: 'production', JWT_PRIVATE_KEY: productionKey });
+
+  const sendMutation = 'mutation($input: SendInvitationInput!) { sendInvitation(input: $input) { __typename } }';
+
+  it('names no enum value, input field or field over HTTP, in literals and in variables', async () => {
+    const owner = await newAccount(prod);
+    const answers = await Promise.all([
+      prod.post(
+        {
+          query: `mutation { sendInvitation(input: { organizationId: "${owner.organizationId}", email: "a@b.co", role: OWNR }) { __typename } }`,
+        },
+        { token: owner.token },
+      ),
+      prod.post(
+        {
+          query: sendMutation,
+          variables: { input: { organizationId: owner.organizationId, email: 'a@b.co', role: 'OWNR' } },
+        },
+        { token: owner.token },
+      ),
+      prod.post(
+        {
+          query: sendMutation,
+          variables: { input: { organizationId: owner.organizationId, email: 'a@b.co', role: 'MEMBER', mesage: 'hi' } },
+        },
+        { token: owner.token },
+      ),
+      prod.post({ query: '{ viewr { user { email } } }' }, { token: owner.token }),
+    ]);
+    for (const response of answers) {
+      const body = (await response.json()) as { errors?: { message: string }[] };
+      expect(body.errors?.length).toBeGreaterThan(0);
+      for (const error of body.errors ?? []) expect(error.message).not.toMatch(/Did you mean|OWNER|message"|viewer/);
+    }
+  });
+
+  it('names no enum value over graphql-ws either', async () => {
+    const owner = await newAccount(prod);
+    const client = createClient({
+      url: `${prod.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${owner.token}` },
+    });
+    try {
+      const seen: unknown[] = [];
+      await new Promise<void>((resolve) => {
+        client.subscribe(
+          {
+            query: sendMutation,
+            variables: { input: { organizationId: owner.organizationId, email: 'a@b.co', role: 'OWNR' } },
+          },
+          {
+            next: (value) => seen.push(value),
+            error: (error) => {
+              seen.push(error);
+              resolve();
+            },
+            complete: resolve,
+          },
+        );
+      });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(JSON.stringify(seen)).not.toMatch(/Did you mean|OWNER/);
+    } finally {
+      await client.dispose();
+    }
   });
 });

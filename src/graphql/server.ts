@@ -12,10 +12,12 @@ import { createYoga, maskError as defaultMaskError, type Plugin, type YogaInitia
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { clientIp } from '../http/clientIp.js';
+import { corsFor } from '../http/cors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services.js';
 import { type Context, createContext, type RequestFacts } from './context.js';
+import { useNoSuggestions } from './noSuggestions.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
@@ -37,6 +39,7 @@ export function createGraphQLServer(deps: {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    cors: corsFor(config),
     graphiql: config.graphiql ? { title: 'Invitation API', subscriptionsProtocol: 'WS' } : false,
     // Self-contained GraphiQL: the default page loads its code from a CDN, which closed networks block.
     renderGraphiQL,
@@ -77,6 +80,7 @@ export function createGraphQLServer(deps: {
         blockFieldSuggestion: { enabled: config.production },
       }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.production ? [useNoSuggestions()] : []),
     ],
   });
 }
