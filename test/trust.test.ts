@@ -453,8 +453,8 @@ describe('CORS is explicit', () => {
   });
 });
 
-describe('no suggestions in production, on any transport', () => {
-  const prod = useTestApp({ NODE_ENV: 'production', JWT_PRIVATE_KEY: productionKey });
+describe('production hardening on every transport', () => {
+  const prod = useTestApp({ NODE_ENV: 'production', JWT_PRIVATE_KEY: productionKey, MAX_REQUEST_BYTES: '4000' });
 
   const sendMutation = 'mutation($input: SendInvitationInput!) { sendInvitation(input: $input) { __typename } }';
 
@@ -521,5 +521,51 @@ describe('no suggestions in production, on any transport', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  /** A graphql-ws client on the production server, for one operation; what it saw, and how the socket closed. */
+  async function overWs(owner: Account, payload: { query: string; variables?: Record<string, unknown> }) {
+    const closed: number[] = [];
+    const client = createClient({
+      url: `${prod.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${owner.token}` },
+      on: { closed: (event) => closed.push((event as { code: number }).code) },
+    });
+    const seen: unknown[] = [];
+    await new Promise<void>((resolve) => {
+      client.subscribe(payload, {
+        next: (value) => seen.push(value),
+        error: (error) => {
+          seen.push(error);
+          resolve();
+        },
+        complete: resolve,
+      });
+    });
+    await client.dispose();
+    return { seen: JSON.stringify(seen), closed };
+  }
+
+  it('refuses introspection over HTTP and over graphql-ws alike', async () => {
+    const owner = await newAccount(prod);
+    const http = await prod.post({ query: '{ __schema { types { name } } }' }, { token: owner.token });
+    expect(await http.text()).toContain('introspection has been disabled');
+    const ws = await overWs(owner, { query: '{ __type(name: "Invitation") { fields { name } } }' });
+    expect(ws.seen).toContain('introspection has been disabled');
+    expect(ws.seen).not.toContain('"fields"');
+  });
+
+  it('refuses a graphql-ws message larger than MAX_REQUEST_BYTES without running it', async () => {
+    const owner = await newAccount(prod);
+    const padded = await overWs(owner, {
+      query: '{ viewer { user { email } } }',
+      variables: { pad: 'x'.repeat(5000) },
+    });
+    expect(padded.seen).not.toContain(owner.email);
+    expect(padded.closed).toContain(1009);
+    const small = await overWs(owner, { query: '{ viewer { user { email } } }' });
+    expect(small.seen).toContain(owner.email);
   });
 });

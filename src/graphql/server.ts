@@ -4,10 +4,9 @@
 import type http from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { PothosValidationError } from '@pothos/core';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -19,6 +18,10 @@ import type { Services } from '../services.js';
 import { type Context, createContext, type RequestFacts } from './context.js';
 import { useNoSuggestions } from './noSuggestions.js';
 import { schema } from './schema.js';
+
+const noIntrospection: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
 
 export interface ServerContext {
   req?: http.IncomingMessage;
@@ -79,7 +82,8 @@ export function createGraphQLServer(deps: {
         costLimit: { maxCost: config.MAX_QUERY_COST, exposeLimits: false, ignoreIntrospection: true },
         blockFieldSuggestion: { enabled: config.production },
       }),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      // A validation rule, so every door that validates (HTTP, SSE, graphql-ws) refuses alike.
+      ...(config.introspection ? [] : [noIntrospection]),
       ...(config.production ? [useNoSuggestions()] : []),
     ],
   });

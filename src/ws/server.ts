@@ -23,7 +23,8 @@ export function createWebSocketServer(deps: {
   clock: Clock;
 }) {
   const { server, yoga, config, db, services, clock } = deps;
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  // A message larger than an HTTP body may be is refused as HTTP refuses it: the socket closes with 1009.
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
   return useServer(
     {
       // A bad credential closes the socket with 4403; no credential means an anonymous connection.
