@@ -12,7 +12,6 @@ import { createOrganizationService } from './organizations.js';
 import { createAccountStore } from './store.js';
 import { createViewerService } from './viewers.js';
 
-export { canManage } from '../auth/policy.js';
 export type { SignedIn } from './credentials.js';
 export type { Membership, Organization, User } from './store.js';
 

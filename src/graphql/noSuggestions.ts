@@ -22,8 +22,13 @@ function withoutSuggestion(error: GraphQLError): GraphQLError {
 }
 
 type Result = { errors?: readonly GraphQLError[] };
-const cleaned = <R extends Result>(result: R): R | undefined =>
-  result.errors?.some(suggests) ? { ...result, errors: result.errors.map(withoutSuggestion) } : undefined;
+
+/** For each result an operation answers (one, or each of a stream): the same without suggestions. */
+const cleanEach = (payload: Parameters<typeof handleStreamOrSingleExecutionResult>[0]) =>
+  handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+    const { errors } = result as Result;
+    if (errors?.some(suggests)) setResult({ ...result, errors: errors.map(withoutSuggestion) });
+  });
 
 export function useNoSuggestions(): Plugin {
   return {
@@ -34,19 +39,7 @@ export function useNoSuggestions(): Plugin {
           setResult(result.map((error) => (error instanceof GraphQLError ? withoutSuggestion(error) : error)));
         }
       },
-    onExecute: () => ({
-      onExecuteDone: (payload) =>
-        handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-          const next = cleaned(result);
-          if (next) setResult(next);
-        }),
-    }),
-    onSubscribe: () => ({
-      onSubscribeResult: (payload) =>
-        handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-          const next = cleaned(result);
-          if (next) setResult(next);
-        }),
-    }),
+    onExecute: () => ({ onExecuteDone: cleanEach }),
+    onSubscribe: () => ({ onSubscribeResult: cleanEach }),
   };
 }

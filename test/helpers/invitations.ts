@@ -26,9 +26,6 @@ export const SendInvitation = graphql(`
 /** The token inside an invite URL (the emailed one carries the mailbox proof in its fragment). */
 export const tokenOf = (inviteUrl: string) => decodeURIComponent(inviteUrl.split('#')[0]?.split('/').pop() ?? '');
 
-/** The mailbox proof inside an emailed invite URL, if it has one. */
-export const proofOf = (inviteUrl: string) => /#proof=([\w-]+)$/.exec(inviteUrl)?.[1] ?? null;
-
 export async function invite(
   t: TestApp,
   owner: Account,
