@@ -33,6 +33,10 @@ export const configSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
+  PASSWORD_RESET_TTL_SECONDS: positiveInt.default(3600),
+  EMAIL_VERIFICATION_TTL_SECONDS: positiveInt.default(86_400),
+  ACCOUNT_EMAILS_PER_ADDRESS_HOUR: positiveInt.default(5),
+  ACCOUNT_EMAILS_PER_CLIENT_HOUR: positiveInt.default(20),
   INVITE_URL_TEMPLATE: z
     .string()
     .refine((s) => s.includes('{token}'), 'must contain {token}')

@@ -4,6 +4,7 @@ import { type AnalyticsService, createAnalyticsService } from './analytics/servi
 import type { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { createAccountOutbox } from './delivery/accountEmails.js';
 import { createOutbox } from './delivery/outbox.js';
 import type { Sealer } from './delivery/sealing.js';
 import type { EventBus } from './events/bus.js';
@@ -35,6 +36,7 @@ export function createServices(deps: {
     db: deps.db,
     tokens: deps.tokens,
     rateLimiter,
+    outbox: createAccountOutbox(deps),
     config: deps.config,
     clock: deps.clock,
   });

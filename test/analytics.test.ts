@@ -324,10 +324,14 @@ describe('invitationStats over a crafted history, with delivery, webhooks and th
 
     // i1 accepted an hour after it was created, i2 three hours after.
     t.clock.advance((createdAt(i1) + 3600_000 - t.clock.now().getTime()) / 1000);
-    const accepted1 = await t.gql(Accept, { input: { token: i1.token, name: 'One', password: 'a-good-password-1' } });
+    const accepted1 = await t.gql(Accept, {
+      input: { token: i1.token, proof: i1.proof, name: 'One', password: 'a-good-password-1' },
+    });
     expect(accepted1.data?.acceptInvitation).toMatchObject({ invitation: { status: 'ACCEPTED' } });
     t.clock.advance((createdAt(i2) + 3 * 3600_000 - t.clock.now().getTime()) / 1000);
-    const accepted2 = await t.gql(Accept, { input: { token: i2.token, name: 'Two', password: 'a-good-password-2' } });
+    const accepted2 = await t.gql(Accept, {
+      input: { token: i2.token, proof: i2.proof, name: 'Two', password: 'a-good-password-2' },
+    });
     expect(accepted2.data?.acceptInvitation).toMatchObject({ invitation: { status: 'ACCEPTED' } });
 
     // A day and an hour later: i5 (one day) has expired, unswept; i7 (two days) expires within 48 hours.

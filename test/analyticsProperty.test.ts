@@ -22,7 +22,7 @@ import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { effectiveStatus } from '../src/invitations/status.js';
 import { createLogger } from '../src/lib/logger.js';
 import { graphql } from './generated/index.js';
-import { SendInvitation, tokenOf } from './helpers/invitations.js';
+import { proofOf, SendInvitation, tokenOf } from './helpers/invitations.js';
 import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
 
@@ -376,7 +376,12 @@ describe('analytics rollups under random invitation traffic', () => {
         const target = picked(run, op.pick);
         if (!target) return 'nothing to accept';
         const result = await t.gql(Accept, {
-          input: { token: target.token, name: 'Property Person', password: `pw-${randomUUID()}` },
+          input: {
+            token: target.token,
+            proof: await proofOf(t, target.token),
+            name: 'Property Person',
+            password: `pw-${randomUUID()}`,
+          },
         });
         const payload = result.data?.acceptInvitation;
         return payload ? `${payload.__typename}${'code' in payload ? ` ${payload.code}` : ''}` : 'no answer';

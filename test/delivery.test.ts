@@ -173,7 +173,7 @@ describe('delivery through SMTP, watched live', () => {
     try {
       await feed.until((all) => all.length > 0);
       const accepted = await t.gql(AcceptAnonymously, {
-        input: { token: sent.token, name: 'Final Person', password: 'a-final-password' },
+        input: { token: sent.token, proof: sent.proof, name: 'Final Person', password: 'a-final-password' },
       });
       expect(accepted.data?.acceptInvitation?.__typename).toBe('AcceptInvitationPayload');
       await eventually(

@@ -22,7 +22,7 @@ import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
 import { type GraphQLResult, startTestApp, type TestApp, type TestClock, useTestApp } from './helpers/app.js';
 import { testDatabase } from './helpers/db.js';
-import { invite, SendInvitation, tokenOf } from './helpers/invitations.js';
+import { invite, proofOf, SendInvitation, tokenOf } from './helpers/invitations.js';
 import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
 
 /** What invitationByToken answers for an unknown, expired, used or withdrawn link. */
@@ -240,7 +240,7 @@ describe('one invitation raced from several sides', () => {
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        t.gql(Accept, { input: { token: link.token, name: `Racer ${i}`, password: PASSWORD } }),
+        t.gql(Accept, { input: { token: link.token, proof: link.proof, name: `Racer ${i}`, password: PASSWORD } }),
       ),
     );
     const payloads = answers.map((a) => dataOf(a).acceptInvitation);
@@ -272,7 +272,9 @@ describe('one invitation raced from several sides', () => {
     const link = await invite(t, owner, { email: invitee.email });
 
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => t.gql(Accept, { input: { token: link.token } }, { token: invitee.token })),
+      Array.from({ length: 10 }, () =>
+        t.gql(Accept, { input: { token: link.token, proof: link.proof } }, { token: invitee.token }),
+      ),
     );
     const payloads = answers.map((a) => dataOf(a).acceptInvitation);
     const winners = payloads.flatMap((p) => (p.__typename === 'AcceptInvitationPayload' ? [p] : []));
@@ -302,7 +304,9 @@ describe('one invitation raced from several sides', () => {
         const [linkA, linkB] = await Promise.all([invite(t, ownerA, { email }), invite(t, ownerB, { email })]);
         const answers = await Promise.all(
           [linkA, linkB].map((link) =>
-            t.gql(Accept, { input: { token: link.token, name: 'Twice Invited', password: PASSWORD } }),
+            t.gql(Accept, {
+              input: { token: link.token, proof: link.proof, name: 'Twice Invited', password: PASSWORD },
+            }),
           ),
         );
         return { email, ownerA, ownerB, linkA, linkB, answers };
@@ -335,7 +339,8 @@ describe('one invitation raced from several sides', () => {
       const owner = await newAccount(t, `accvcan${round}`);
       const invitee = await newAccount(t, `accvcaninv${round}`);
       const link = await invite(t, owner, { email: invitee.email });
-      const acceptCall = () => t.gql(Accept, { input: { token: link.token } }, { token: invitee.token });
+      const acceptCall = () =>
+        t.gql(Accept, { input: { token: link.token, proof: link.proof } }, { token: invitee.token });
       const cancelCall = () =>
         t.gql(Cancel, { input: { invitationId: link.invitation.id, reason: 'race' } }, { token: owner.token });
       // Alternate which request leaves first.
@@ -378,7 +383,7 @@ describe('one invitation raced from several sides', () => {
       const link = await invite(t, owner, { email: invitee.email });
       const [resent, accepted] = await Promise.all([
         t.gql(Resend, { input: { invitationId: link.invitation.id } }, { token: owner.token }),
-        t.gql(Accept, { input: { token: link.token } }, { token: invitee.token }),
+        t.gql(Accept, { input: { token: link.token, proof: link.proof } }, { token: invitee.token }),
       ]);
       const resend = dataOf(resent).resendInvitation;
       const accept = dataOf(accepted).acceptInvitation;
@@ -409,7 +414,7 @@ describe('one invitation raced from several sides', () => {
           __typename: 'InvitationPreview',
         });
         const late = dataOf(
-          await t.gql(Accept, { input: { token: fresh } }, { token: invitee.token }),
+          await t.gql(Accept, { input: { token: fresh, proof: await proofOf(t, fresh) } }, { token: invitee.token }),
         ).acceptInvitation;
         expect(late).toMatchObject({ __typename: 'AcceptInvitationPayload', invitation: { status: 'ACCEPTED' } });
       }

@@ -12,7 +12,7 @@ import type { MgmtListQueryVariables, SendInvitationInput, ValidateInvitationInp
 import { graphql } from './generated/index.js';
 import { type RequestOptions, type TestApp, useTestApp } from './helpers/app.js';
 import { testDatabase } from './helpers/db.js';
-import { invite, tokenOf } from './helpers/invitations.js';
+import { invite, proofOf, tokenOf } from './helpers/invitations.js';
 import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
 
 /** What invitationByToken answers for an unknown, expired, used or withdrawn link. */
@@ -276,7 +276,7 @@ async function logIn(app: TestApp, account: Account): Promise<Account> {
 async function acceptAnonymously(app: TestApp, token: string, options: RequestOptions = {}) {
   const result = await app.gql(
     Accept,
-    { input: { token, name: 'Invited Person', password: `pw-${randomUUID()}` } },
+    { input: { token, proof: await proofOf(app, token), name: 'Invited Person', password: `pw-${randomUUID()}` } },
     options,
   );
   const payload = result.data?.acceptInvitation;

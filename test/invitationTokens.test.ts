@@ -17,8 +17,8 @@ import {
   useTestApp,
 } from './helpers/app.js';
 import { isolatedDatabase, testDatabase } from './helpers/db.js';
-import { invite, tokenOf } from './helpers/invitations.js';
-import { type Account, newAccount, uniqueEmail } from './helpers/seed.js';
+import { invite, proofOf, tokenOf } from './helpers/invitations.js';
+import { type Account, newAccount, newVerifiedAccount, uniqueEmail } from './helpers/seed.js';
 
 const DAY = 86_400;
 const INVALID_TOKEN = {
@@ -160,8 +160,13 @@ async function usersWithEmail(email: string) {
   return db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
 }
 
-const acceptAnonymously = (app: TestApp, token: string, options: RequestOptions = {}) =>
-  app.gql(TokAccept, { input: { token, name: 'Invited Person', password: GOOD_PASSWORD } }, options);
+/** Accepts as the invited person holding the email (its mailbox proof), with a new account. */
+const acceptAnonymously = async (app: TestApp, token: string, options: RequestOptions = {}) =>
+  app.gql(
+    TokAccept,
+    { input: { token, proof: await proofOf(app, token), name: 'Invited Person', password: GOOD_PASSWORD } },
+    options,
+  );
 
 async function statusAsOwner(app: TestApp, owner: Account, invitationId: string) {
   const result = await app.gql(TokInvitation, { id: invitationId }, { token: owner.token });
@@ -328,7 +333,7 @@ describe('dead links to an anonymous caller', () => {
 });
 
 describe('acceptInvitation signed in', () => {
-  it('makes the viewer whose email matches, in another case, a member with the invitation’s role and permissions', async () => {
+  it('makes the viewer whose email matches, in another case, a member with the invitation’s role and permissions; the emailed proof verifies the email', async () => {
     const owner = await newAccount(t, 'granter');
     const invitee = await newAccount(t, 'joiner');
     const sent = await invite(t, owner, {
@@ -337,14 +342,18 @@ describe('acceptInvitation signed in', () => {
       permissions: ['invoices:read', 'reports:export'],
     });
 
-    const accepted = await t.gql(TokAccept, { input: { token: sent.token } }, { token: invitee.token });
+    const accepted = await t.gql(
+      TokAccept,
+      { input: { token: sent.token, proof: sent.proof } },
+      { token: invitee.token },
+    );
     expect(accepted.data?.acceptInvitation).toEqual({
       __typename: 'AcceptInvitationPayload',
       invitation: { id: sent.invitation.id, status: 'ACCEPTED' },
       membership: {
         role: 'ADMIN',
         permissions: ['invoices:read', 'reports:export'],
-        user: { id: invitee.userId, email: invitee.email, emailVerified: false },
+        user: { id: invitee.userId, email: invitee.email, emailVerified: true },
         organization: { id: owner.organizationId },
       },
       auth: null,
@@ -364,7 +373,11 @@ describe('acceptInvitation signed in', () => {
     const stranger = await newAccount(t, 'stranger');
     const sent = await invite(t, owner);
 
-    const result = await t.gql(TokAccept, { input: { token: sent.token } }, { token: stranger.token });
+    const result = await t.gql(
+      TokAccept,
+      { input: { token: sent.token, proof: sent.proof } },
+      { token: stranger.token },
+    );
     expect(result.data?.acceptInvitation).toEqual({
       __typename: 'EmailMismatchError',
       code: 'EMAIL_MISMATCH',
@@ -386,7 +399,7 @@ describe('acceptInvitation anonymous', () => {
     expect(await usersWithEmail(sent.email)).toHaveLength(0);
 
     const result = await t.gql(TokAccept, {
-      input: { token: sent.token, name: 'Fresh Face', password: GOOD_PASSWORD },
+      input: { token: sent.token, proof: sent.proof, name: 'Fresh Face', password: GOOD_PASSWORD },
     });
     const payload = result.data?.acceptInvitation;
     expect(payload).toMatchObject({
@@ -440,9 +453,9 @@ describe('acceptInvitation anonymous', () => {
     },
   );
 
-  it('refuses with ACCOUNT_EXISTS when the invited email already has an account, and leaves it pending', async () => {
+  it('refuses with ACCOUNT_EXISTS when the invited email already has a verified account, and leaves it pending', async () => {
     const owner = await newAccount(t, 'existsowner');
-    const existing = await newAccount(t, 'existing');
+    const existing = await newVerifiedAccount(t, 'existing');
     const sent = await invite(t, owner, { email: existing.email });
 
     const result = await acceptAnonymously(t, sent.token);
@@ -805,7 +818,11 @@ describe('viewer.pendingInvitations', () => {
     );
     expect(cancelling.data?.cancelInvitation?.__typename).toBe('CancelInvitationPayload');
     const accepted = await invite(v, answered, { email: viewer.email });
-    const accepting = await v.gql(TokAccept, { input: { token: accepted.token } }, { token: viewer.token });
+    const accepting = await v.gql(
+      TokAccept,
+      { input: { token: accepted.token, proof: accepted.proof } },
+      { token: viewer.token },
+    );
     expect(accepting.data?.acceptInvitation?.__typename).toBe('AcceptInvitationPayload');
     const someoneElse = await invite(v, first, { email: uniqueEmail('other') });
     const otherViewer = await newAccount(v, 'bystander');

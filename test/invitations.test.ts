@@ -97,7 +97,7 @@ describe('accepting', () => {
       inviterName: 'acceptor person',
     });
     const accepted = await t.gql(Accept, {
-      input: { token: sent.token, name: 'New Person', password: 'a-good-password' },
+      input: { token: sent.token, proof: sent.proof, name: 'New Person', password: 'a-good-password' },
     });
     expect(accepted.data?.acceptInvitation).toMatchObject({
       __typename: 'AcceptInvitationPayload',
@@ -109,7 +109,7 @@ describe('accepting', () => {
       },
     });
     const again = await t.gql(Accept, {
-      input: { token: sent.token, name: 'New Person', password: 'a-good-password' },
+      input: { token: sent.token, proof: sent.proof, name: 'New Person', password: 'a-good-password' },
     });
     expect(again.data?.acceptInvitation).toMatchObject({ code: 'INVALID_TOKEN' });
     expect((await t.gql(Preview, { token: sent.token })).data?.invitationByToken).toEqual(REFUSED_LINK);

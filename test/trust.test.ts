@@ -11,7 +11,7 @@ import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
 import { type TestApp, useTestApp } from './helpers/app.js';
 import { invite } from './helpers/invitations.js';
-import { type Account, newAccount, newMember } from './helpers/seed.js';
+import { type Account, newAccount, newMember, newVerifiedAccount } from './helpers/seed.js';
 
 const Resend = graphql(`
   mutation TrustResend($input: ResendInvitationInput!) {
@@ -370,7 +370,7 @@ describe('an invitee is not a member', () => {
   it('sees what the preview shows of an invitation addressed to it, and nothing else of the organization', async () => {
     const owner = await newAccount(t);
     await newMember(t, owner, 'ADMIN', 'colleague');
-    const invitee = await newAccount(t, 'invitee');
+    const invitee = await newVerifiedAccount(t, 'invitee');
     const sent = await invite(t, owner, { email: invitee.email, message: 'Join us' });
 
     const result = await t.gql(InviteeView, { id: sent.invitation.id }, { token: invitee.token });

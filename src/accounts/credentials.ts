@@ -1,9 +1,9 @@
-// Sign-up and log-in: passwords, issued tokens, and the brute-force limits on failed log-ins (per
-// account and per client address). Talks to the account store, the password hasher, the token
-// signer, the rate limiter, the audit log and, for sign-up's first organisation, the organisations.
+// Sign-up and log-in: passwords, the sessions they open, and the brute-force limits on failed
+// log-ins (per account and per client address). Talks to the account store, the password hasher,
+// the sessions, the rate limiter, the audit log, for sign-up's first organisation the
+// organisations, and for its verification email the account links.
 import type { Actor, AuditLog } from '../audit/log.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/passwords.js';
-import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -16,14 +16,10 @@ import {
   TooManyAttemptsError,
 } from '../lib/errors.js';
 import type { RateLimiter } from '../rateLimits/limiter.js';
+import type { AccountLinks } from './links.js';
 import type { OrganizationService } from './organizations.js';
-import type { AccountStore, Organization, User } from './store.js';
-
-export interface SignedIn {
-  user: User;
-  token: string;
-  expiresAt: Date;
-}
+import type { Sessions, SignedIn } from './sessions.js';
+import type { AccountStore, Organization } from './store.js';
 
 export type LoginLimits = Pick<
   Config,
@@ -34,36 +30,34 @@ export function createCredentialService(deps: {
   /** For audit rows written outside a transaction. */
   db: Db;
   store: AccountStore;
-  tokens: TokenService;
+  sessions: Sessions;
+  links: Pick<AccountLinks, 'issueVerification' | 'queued'>;
   rateLimiter: RateLimiter;
   organizations: Pick<OrganizationService, 'addOrganization'>;
   config: LoginLimits;
   audit: AuditLog;
 }) {
-  const { db, store, tokens, rateLimiter, organizations, config, audit } = deps;
-
-  /** Signs in a user another service has just created or verified. */
-  async function signIn(user: User): Promise<SignedIn> {
-    const { token, expiresAt } = await tokens.sign(user.id);
-    return { user, token, expiresAt };
-  }
+  const { db, store, sessions, links, rateLimiter, organizations, config, audit } = deps;
+  const { signIn } = sessions;
 
   return {
-    signIn,
-
     async signUp(
       input: { email: string; password: string; name: string; organizationName: string },
       actor: Actor,
     ): Promise<Result<SignedIn & { organization: Organization }, EmailTakenError>> {
       const passwordHash = await hashPassword(input.password);
       try {
-        return await store.transaction(async (t) => {
+        // The account works at once; its address counts as verified only once the emailed link is used.
+        const signedUp = await store.transaction(async (t) => {
           const user = await t.insertUser({ email: input.email, name: input.name, passwordHash });
           const self = { ...actor, userId: user.id };
           await audit.record(t.tx, self, { action: 'user.signed_up', targetType: 'User', targetId: user.id });
           const organization = await organizations.addOrganization(t, user.id, input.organizationName, self);
-          return ok({ ...(await signIn(user)), organization });
+          await links.issueVerification(t, user);
+          return { user, organization };
         });
+        links.queued();
+        return ok({ ...(await signIn(signedUp.user)), organization: signedUp.organization });
       } catch (error) {
         if (isUniqueViolation(error)) return fail(new EmailTakenError());
         throw error;

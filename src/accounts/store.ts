@@ -1,12 +1,46 @@
 // Every SQL statement on users, organisations and memberships; the account modules ask here.
 // Talks to the database only: an open transaction's store runs its statements in that transaction.
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
-import { type MemberRole, memberships, organizations, users } from '../db/schema/index.js';
+import {
+  type AccountLinkPurpose,
+  accountTokens,
+  type MemberRole,
+  memberships,
+  organizations,
+  users,
+} from '../db/schema/index.js';
 
 export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
+export type AccountToken = typeof accountTokens.$inferSelect;
+
+/**
+ * The mailbox's owner takes the account: a new password, the address marked verified, and every
+ * session issued before ended. After a password reset, and when a proven invitee finds an
+ * unverified account squatting their address.
+ */
+export async function claimAccount(
+  db: Executor,
+  userId: string,
+  values: { passwordHash: string; name?: string },
+): Promise<User> {
+  const [user] = await db
+    .update(users)
+    .set({ ...values, emailVerified: true, sessionGeneration: sql`${users.sessionGeneration} + 1` })
+    .where(eq(users.id, userId))
+    .returning();
+  if (!user) throw new Error('account vanished');
+  return user;
+}
+
+/** The address is the account's: proved by a link mailed to it. */
+export async function markEmailVerified(db: Executor, userId: string): Promise<User> {
+  const [user] = await db.update(users).set({ emailVerified: true }).where(eq(users.id, userId)).returning();
+  if (!user) throw new Error('account vanished');
+  return user;
+}
 
 function accountQueries(db: Executor) {
   const userWhere = async (where: SQL) => (await db.select().from(users).where(where))[0];
@@ -42,6 +76,26 @@ function accountQueries(db: Executor) {
         .returning();
       return updated;
     },
+
+    async insertAccountToken(values: typeof accountTokens.$inferInsert): Promise<void> {
+      await db.insert(accountTokens).values(values);
+    },
+
+    /** The token row behind a selector, locked until the transaction ends. */
+    accountTokenBySelector: async (selector: string): Promise<AccountToken | undefined> =>
+      (await db.select().from(accountTokens).where(eq(accountTokens.selector, selector)).for('update'))[0],
+
+    /** Ends every unused token of the account for `purpose`. */
+    async useAccountTokens(userId: string, purpose: AccountLinkPurpose, at: Date): Promise<void> {
+      await db
+        .update(accountTokens)
+        .set({ usedAt: at })
+        .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)));
+    },
+
+    claimAccount: (userId: string, values: { passwordHash: string; name?: string }) => claimAccount(db, userId, values),
+
+    markEmailVerified: (userId: string) => markEmailVerified(db, userId),
 
     async insertOrganization(name: string): Promise<Organization> {
       const [organization] = await db.insert(organizations).values({ name }).returning();

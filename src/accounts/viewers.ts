@@ -41,7 +41,9 @@ export function createViewerService(deps: { store: AccountStore }) {
     async viewerForToken(verified: VerifiedToken): Promise<{ user: User; memberships: Membership[] } | undefined> {
       if (verified.kind === 'local') {
         if (!isUuid(verified.userId)) return undefined;
-        return store.userWithMemberships(verified.userId);
+        const found = await store.userWithMemberships(verified.userId);
+        // A token from before the last password reset speaks for nobody.
+        return found?.user.sessionGeneration === verified.generation ? found : undefined;
       }
       const user = await externalUser(verified);
       return user && { user, memberships: await store.membershipsOf(user.id) };

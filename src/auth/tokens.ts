@@ -29,11 +29,12 @@ interface Checked {
 }
 
 export type VerifiedToken =
-  | { kind: 'local'; userId: string }
+  | { kind: 'local'; userId: string; generation: number }
   | { kind: 'external'; issuer: string; subject: string; email?: string; emailVerified: boolean; name?: string };
 
 export interface TokenService {
-  sign(userId: string): Promise<{ token: string; expiresAt: Date }>;
+  /** A token for the account, in its current session generation (a password reset moves it on). */
+  sign(userId: string, generation: number): Promise<{ token: string; expiresAt: Date }>;
   /** Null when the token is not one we accept, for whatever reason. */
   verify(token: string): Promise<VerifiedToken | null>;
   jwks(): { keys: JWK[] };
@@ -76,7 +77,9 @@ export async function createTokenService(deps: {
       requiredClaims: ['exp', 'sub'],
       currentDate: currentDate(),
     });
-    return payload.sub ? { verified: { kind: 'local', userId: payload.sub }, until: (payload.exp ?? 0) * 1000 } : null;
+    if (!payload.sub) return null;
+    const generation = typeof payload.gen === 'number' && Number.isSafeInteger(payload.gen) ? payload.gen : 0;
+    return { verified: { kind: 'local', userId: payload.sub, generation }, until: (payload.exp ?? 0) * 1000 };
   }
 
   async function verifyExternal(token: string): Promise<Checked | null> {
@@ -128,10 +131,10 @@ export async function createTokenService(deps: {
   }
 
   return {
-    async sign(userId) {
+    async sign(userId, generation) {
       const now = Math.floor(clock.now().getTime() / 1000);
       const exp = now + config.JWT_TTL_SECONDS;
-      const token = await new SignJWT({})
+      const token = await new SignJWT({ gen: generation })
         .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
         .setIssuer(config.JWT_ISSUER)
         .setAudience(config.JWT_AUDIENCE)

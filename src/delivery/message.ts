@@ -1,4 +1,5 @@
-// The invitation email, in plain text and HTML; everything the inviter wrote is escaped.
+// The emails we send, in plain text and HTML: the invitation (everything the inviter wrote is
+// escaped) and the account emails (a password reset, an email verification).
 import type { Mail } from './mailer.js';
 
 export interface InvitationMailFacts {
@@ -42,6 +43,57 @@ ${facts.trackingPixel ? `<img src="${escapeHtml(facts.trackingPixel)}" width="1"
     from: facts.from,
     to: facts.to,
     subject: `${who} invited you to ${facts.organizationName}`,
+    text,
+    html,
+    messageId: facts.messageId,
+    link: facts.link,
+  };
+}
+
+export interface AccountMailFacts {
+  from: string;
+  to: string;
+  messageId: string;
+  purpose: 'PASSWORD_RESET' | 'EMAIL_VERIFICATION';
+  link: string;
+  expiresAt: Date;
+}
+
+const ACCOUNT_MAILS = {
+  PASSWORD_RESET: {
+    subject: 'Reset your password',
+    intro: 'Someone asked to reset the password of the account for this address.',
+    action: 'Choose a new password',
+    otherwise: 'If it was not you, ignore this email: your password stays as it is.',
+  },
+  EMAIL_VERIFICATION: {
+    subject: 'Confirm your email address',
+    intro: 'An account was made with this address.',
+    action: 'Confirm the address',
+    otherwise: 'If it was not you, ignore this email: the address stays unconfirmed.',
+  },
+} as const;
+
+export function composeAccountMail(facts: AccountMailFacts): Mail {
+  const words = ACCOUNT_MAILS[facts.purpose];
+  const expires = facts.expiresAt.toUTCString();
+  const text = [
+    words.intro,
+    '',
+    `${words.action}: ${facts.link}`,
+    '',
+    `The link works once and expires on ${expires}. ${words.otherwise}`,
+  ].join('\n');
+  const html = `<!doctype html>
+<html><body style="font-family: sans-serif; line-height: 1.5">
+<p>${escapeHtml(words.intro)}</p>
+<p><a href="${escapeHtml(facts.link)}">${escapeHtml(words.action)}</a></p>
+<p style="color: #666">The link works once and expires on ${escapeHtml(expires)}. ${escapeHtml(words.otherwise)}</p>
+</body></html>`;
+  return {
+    from: facts.from,
+    to: facts.to,
+    subject: words.subject,
     text,
     html,
     messageId: facts.messageId,

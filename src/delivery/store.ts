@@ -1,11 +1,13 @@
 // Every SQL statement of the delivery domain: the outbox (delivery_attempts) from queueing to the
-// end of each attempt, suppressed addresses, provider webhook receipts, and the reads that lock a
-// batch's invitations with what its checks and emails need. Writes to invitations and their
+// end of each attempt, the account emails' outbox (account_emails), suppressed addresses, provider
+// webhook receipts, and the reads that lock a batch's invitations with what its checks and emails need. Writes to invitations and their
 // timeline go through the invitations store. Talks to the database only; callers pass the time.
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { perRow } from '../db/perRow.js';
 import {
+  type AccountEmailState,
+  accountEmails,
   type DeliveryState,
   deliveryAttempts,
   emailSuppressions,
@@ -143,4 +145,61 @@ export async function suppressAddress(
       createdAt: suppression.at,
     })
     .onConflictDoNothing();
+}
+
+export type AccountEmailRow = typeof accountEmails.$inferSelect;
+
+export async function insertAccountEmail(tx: Tx, values: typeof accountEmails.$inferInsert) {
+  await tx.insert(accountEmails).values(values);
+}
+
+/** Leases up to `batchSize` due account emails to the worker, as claimDue does for invitations. */
+export function claimDueAccountEmails(db: Db, lease: { workerId: string; now: Date; until: Date; batchSize: number }) {
+  const due = db
+    .select({ id: accountEmails.id })
+    .from(accountEmails)
+    .where(
+      or(
+        and(inArray(accountEmails.state, ['QUEUED', 'RETRY']), lte(accountEmails.availableAt, lease.now)),
+        and(eq(accountEmails.state, 'SENDING'), lte(accountEmails.lockedUntil, lease.now)),
+      ),
+    )
+    .orderBy(asc(accountEmails.availableAt))
+    .limit(lease.batchSize)
+    .for('update', { skipLocked: true });
+  return db
+    .update(accountEmails)
+    .set({
+      state: 'SENDING',
+      lockedBy: lease.workerId,
+      lockedUntil: lease.until,
+      tries: sql`${accountEmails.tries} + 1`,
+    })
+    .where(inArray(accountEmails.id, due))
+    .returning();
+}
+
+/**
+ * Ends or reschedules an account email this worker still holds: SENT and FAILED wipe the link,
+ * RETRY keeps it for `availableAt`. False when the lease went to another worker meanwhile.
+ */
+export async function settleAccountEmail(
+  db: Db,
+  id: string,
+  workerId: string,
+  end: { state: AccountEmailState; at: Date; error?: string; availableAt?: Date },
+): Promise<boolean> {
+  const ended = end.state !== 'RETRY';
+  const rows = await db
+    .update(accountEmails)
+    .set({
+      state: end.state,
+      lockedUntil: null,
+      ...(end.error !== undefined ? { lastError: end.error } : {}),
+      ...(end.availableAt ? { availableAt: end.availableAt } : {}),
+      ...(ended ? { sealedLink: null, finishedAt: end.at } : {}),
+    })
+    .where(and(eq(accountEmails.id, id), eq(accountEmails.lockedBy, workerId), eq(accountEmails.state, 'SENDING')))
+    .returning({ id: accountEmails.id });
+  return rows.length > 0;
 }

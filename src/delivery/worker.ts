@@ -1,6 +1,7 @@
 // The delivery worker: claims due outbox rows with a lease (FOR UPDATE SKIP LOCKED, so any number
 // of workers share the queue), has them validated (screening.ts), sends them DELIVERY_CONCURRENCY
-// at a time (sending.ts) and ends or retries each attempt (finishing.ts), publishing after commit.
+// at a time (sending.ts) and ends or retries each attempt (finishing.ts), publishing after commit;
+// beside them, the account emails (accountEmails.ts).
 // Wakes on queued deliveries or polls. Talks to the database, the mailer, the event bus and DNS.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -9,6 +10,7 @@ import type { EventBus } from '../events/bus.js';
 import { createChanges } from '../invitations/changes.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { createAccountMailing } from './accountEmails.js';
 import { createFinishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
 import { createScreening, type Ready } from './screening.js';
@@ -35,7 +37,7 @@ export type WorkerConfig = Pick<
 >;
 
 export interface DeliveryWorker {
-  /** Claims and processes what is due now; resolves with how many attempts it handled. */
+  /** Claims and processes what is due now; resolves with how many invitation attempts it handled. */
   runOnce(): Promise<number>;
   /** Claims due attempts without processing them: what a worker that dies right after does. */
   claim(): Promise<{ id: string }[]>;
@@ -61,6 +63,7 @@ export function createDeliveryWorker(deps: {
   const finishing = createFinishing({ clock, config, logger });
   const screening = createScreening({ db, clock, config, changes, finishing });
   const sending = createSending({ ...deps, changes, finishing, workerId });
+  const accountMailing = createAccountMailing({ ...deps, workerId });
 
   const claim = (): Promise<Attempt[]> => {
     const now = clock.now();
@@ -83,6 +86,12 @@ export function createDeliveryWorker(deps: {
   let nextPass: ((handled: number) => void)[] = [];
 
   async function runOnce(): Promise<number> {
+    // Account emails go out beside the invitations, so neither waits for the other's mail server.
+    const accountEmails = accountMailing.sendDue().catch((error: unknown) => {
+      // Their leases run out and another pass takes them over.
+      logger.error('account emails crashed', { error: String(error) });
+      return 0;
+    });
     let handled = 0;
     // Each group sends once the one before has sent, and records and commits while the next one
     // sends; the next batch is claimed and validated while the last group sends. The SMTP
@@ -121,11 +130,13 @@ export function createDeliveryWorker(deps: {
           );
           previousSent = sent;
         }
-        if (claimed.length < config.DELIVERY_BATCH_SIZE || stopped) return handled;
+        if (claimed.length < config.DELIVERY_BATCH_SIZE || stopped) break;
       }
     } finally {
       await Promise.all(groups);
+      await accountEmails;
     }
+    return handled;
   }
 
   /** One pass at a time; a wake-up during a pass asks for another right after it. */

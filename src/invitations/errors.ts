@@ -71,6 +71,15 @@ export class AccountExistsError extends DomainError {
   }
 }
 
+export class MailboxProofRequiredError extends DomainError {
+  readonly code = 'MAILBOX_PROOF_REQUIRED';
+  constructor() {
+    super(
+      'Open the link from the invitation email to join without an account, or sign in with an account whose email is verified',
+    );
+  }
+}
+
 export class InvitationNotPendingError extends DomainError {
   readonly code = 'INVITATION_NOT_PENDING';
   constructor(readonly status: InvitationStatus) {

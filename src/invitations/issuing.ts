@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { MemberRole } from '../db/schema/index.js';
 import type { Clock } from '../lib/clock.js';
 import { fail, InvalidInputError, ok, type Result } from '../lib/errors.js';
+import { newSecretToken } from '../lib/secretTokens.js';
 import type { ChangeLog } from './changes.js';
 import type { IdempotencyConflictError, RateLimitedError } from './errors.js';
 import type { Expiry } from './expiry.js';
@@ -25,7 +26,7 @@ import {
 } from './policy.js';
 import { pendingConflict, replayed, type Sent } from './sent.js';
 import { appendEvent, insertInvitation, sendFacts } from './store.js';
-import { inviteUrl, type MailboxProofs, newInvitationToken } from './tokens.js';
+import { inviteUrl, type MailboxProofs } from './tokens.js';
 
 export type SignedInActor = Actor & { userId: string };
 
@@ -66,7 +67,7 @@ export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
   /** The send itself, its policy passed: the row, its outbox entry, timeline event and audit row. */
   async function issue(tx: Tx, log: ChangeLog, input: SendInput, actor: SignedInActor): Promise<Sent> {
     const now = clock.now();
-    const token = newInvitationToken();
+    const token = newSecretToken();
     const invitation = await insertInvitation(tx, {
       organizationId: input.organizationId,
       email: input.email,

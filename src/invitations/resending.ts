@@ -8,6 +8,7 @@ import {
   type Result,
   type RoleNotAllowedError,
 } from '../lib/errors.js';
+import { newSecretToken } from '../lib/secretTokens.js';
 import type { ChangeLog } from './changes.js';
 import {
   CustomMessagesDisabledError,
@@ -24,7 +25,7 @@ import { expiryDays, expiryRefusal, grantRefusal, managedInvitation, type Policy
 import { pendingConflict, replayed, type Sent } from './sent.js';
 import { effectiveStatus } from './status.js';
 import { appendEvent, type Invitation, invitationById, reissueInvitation } from './store.js';
-import { inviteUrl, newInvitationToken } from './tokens.js';
+import { inviteUrl } from './tokens.js';
 
 export interface ResendInput {
   invitationId: string;
@@ -78,7 +79,7 @@ export function createResending(deps: SendingDeps & { config: ResendingConfig })
       email: before.email,
       exceptId: before.id,
     });
-    const token = newInvitationToken();
+    const token = newSecretToken();
     const invitation = await reissueInvitation(tx, before.id, {
       tokenSelector: token.selector,
       tokenVerifierHash: token.verifierHash,

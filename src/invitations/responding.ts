@@ -1,9 +1,12 @@
 // Responding to a link: the public preview, accept (joining, with an account made for an anonymous
 // caller) and decline, and the token handling they share: guesses counted per client address,
-// rejected tokens audited, a valid token's count taken back. Talks to the store, the rate limits,
-// the password hasher, the account service (to sign a new account in), the closing of pending
-// invitations and the audit log.
+// rejected tokens audited, a valid token's count taken back. Joining without a verified account
+// needs the mailbox proof that only the emailed link carries. Talks to the store, the rate limits,
+// the password hasher, the mailbox proofs, the account service (to sign a new account in) and
+// its store (to hand a squatted address to its mailbox), the closing of pending invitations and
+// the audit log.
 import type { AccountService, SignedIn, User } from '../accounts/service.js';
+import { claimAccount, markEmailVerified } from '../accounts/store.js';
 import type { Actor, AuditLog } from '../audit/log.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db, Executor, Tx } from '../db/client.js';
@@ -16,9 +19,16 @@ import {
   type Result,
   type TooManyAttemptsError,
 } from '../lib/errors.js';
+import { parseSecretToken, verifierMatches } from '../lib/secretTokens.js';
 import type { ChangeLog, Changes } from './changes.js';
 import type { Closing } from './closing.js';
-import { AccountExistsError, AlreadyMemberError, EmailMismatchError, InvalidTokenError } from './errors.js';
+import {
+  AccountExistsError,
+  AlreadyMemberError,
+  EmailMismatchError,
+  InvalidTokenError,
+  MailboxProofRequiredError,
+} from './errors.js';
 import { passwordlessIssues } from './inputs.js';
 import type { InvitationLimits } from './limits.js';
 import { effectiveStatus } from './status.js';
@@ -32,9 +42,9 @@ import {
   isMember,
   pendingPreviewRows,
   previewNames,
-  userIdByEmail,
+  userByEmailLocked,
 } from './store.js';
-import { parseInvitationToken, verifierMatches } from './tokens.js';
+import type { MailboxProofs } from './tokens.js';
 
 export interface Preview {
   invitation: Invitation;
@@ -54,6 +64,7 @@ export type AcceptError =
   | InvalidInputError
   | TooManyAttemptsError
   | InvalidTokenError
+  | MailboxProofRequiredError
   | EmailMismatchError
   | AccountExistsError
   | AlreadyMemberError;
@@ -75,12 +86,13 @@ export function createResponding(deps: {
   accounts: Pick<AccountService, 'signIn'>;
   audit: AuditLog;
   closing: Closing;
+  proofs: MailboxProofs;
 }) {
-  const { db, clock, changes, limits, accounts, audit, closing } = deps;
+  const { db, clock, changes, limits, accounts, audit, closing, proofs } = deps;
 
   /** A token's pending invitation, or why not. Failed guesses are counted by the caller after its transaction. */
   async function pendingByToken(executor: Executor, token: string, lock: boolean) {
-    const parsed = parseInvitationToken(token);
+    const parsed = parseSecretToken(token);
     if (!parsed) return { row: undefined, reason: 'malformed' as const };
     const row = await invitationBySelector(executor, parsed.selector, lock);
     if (!row || !verifierMatches(parsed.verifier, row.tokenVerifierHash))
@@ -119,27 +131,48 @@ export function createResponding(deps: {
     return result;
   }
 
-  /** Who accepts: the signed-in viewer, or a new account for the invited email (verified by the link). */
+  /**
+   * Who accepts, the mailbox proof already checked where it is needed. Signed in: the viewer, whose
+   * email must be the invited one (and becomes verified if it was not). Anonymous: the mailbox's
+   * owner, as a new verified account, or taking over an unverified account that someone made with
+   * the address and never proved: its password is replaced and its sessions end.
+   */
   async function acceptingUser(
     tx: Tx,
     row: Invitation,
     viewer: User | null,
     fresh: { name?: string | null; passwordHash: string | null },
-  ): Promise<Result<{ user: User; created?: User }, EmailMismatchError | AccountExistsError>> {
-    if (viewer) return sameAddress(viewer.email, row.email) ? ok({ user: viewer }) : fail(new EmailMismatchError());
-    if (await userIdByEmail(tx, row.email)) return fail(new AccountExistsError());
+  ): Promise<Result<{ user: User; signIn?: 'created' | 'reclaimed' }, EmailMismatchError | AccountExistsError>> {
+    if (viewer) {
+      if (!sameAddress(viewer.email, row.email)) return fail(new EmailMismatchError());
+      return ok({ user: viewer.emailVerified ? viewer : await markEmailVerified(tx, viewer.id) });
+    }
+    const name = fresh.name?.trim() || row.email;
+    const existing = await userByEmailLocked(tx, row.email);
+    if (existing?.emailVerified || (existing && !fresh.passwordHash)) return fail(new AccountExistsError());
+    if (existing && fresh.passwordHash) {
+      const user = await claimAccount(tx, existing.id, { passwordHash: fresh.passwordHash, name });
+      return ok({ user, signIn: 'reclaimed' });
+    }
     // Another link to this address may be accepted at the same moment: one account wins.
     const inserted = await insertUser(tx, {
       email: row.email,
-      name: fresh.name?.trim() || row.email,
+      name,
       passwordHash: fresh.passwordHash,
       emailVerified: true,
     });
-    return inserted ? ok({ user: inserted, created: inserted }) : fail(new AccountExistsError());
+    return inserted ? ok({ user: inserted, signIn: 'created' }) : fail(new AccountExistsError());
   }
 
   /** The accept itself, once the token holds: the membership, the ACCEPTED row, its event and audit rows. */
-  async function join(tx: Tx, log: ChangeLog, row: Invitation, user: User, created: User | undefined, actor: Actor) {
+  async function join(
+    tx: Tx,
+    log: ChangeLog,
+    row: Invitation,
+    user: User,
+    signIn: 'created' | 'reclaimed' | undefined,
+    actor: Actor,
+  ) {
     const membershipId = await insertMembership(tx, {
       organizationId: row.organizationId,
       userId: user.id,
@@ -160,9 +193,9 @@ export function createResponding(deps: {
       targetId: invitation.id,
       data: { before: { status: 'PENDING' }, after: { status: 'ACCEPTED', role: invitation.role, userId: user.id } },
     });
-    if (created) {
+    if (signIn) {
       await audit.record(tx, by, {
-        action: 'user.signed_up',
+        action: signIn === 'created' ? 'user.signed_up' : 'user.reclaimed',
         targetType: 'User',
         targetId: user.id,
         data: { via: 'invitation' },
@@ -192,19 +225,25 @@ export function createResponding(deps: {
     },
 
     /** What the addressee of open invitations may see of them: their previews, newest first. */
-    async pendingFor(email: string): Promise<Preview[]> {
-      const rows = await pendingPreviewRows(db, email, clock.now());
+    async pendingFor(user: User): Promise<Preview[]> {
+      // An address nobody proved is not a mailbox: its invitations are the mailbox's to see.
+      if (!user.emailVerified) return [];
+      const rows = await pendingPreviewRows(db, user.email, clock.now());
       return rows.map((row) => ({ ...row, maskedEmail: maskEmail(row.invitation.email) }));
     },
 
     async accept(
-      input: { token: string; name?: string | null; password?: string | null },
+      input: { token: string; proof?: string | null; name?: string | null; password?: string | null },
       viewer: User | null,
       actor: Actor,
     ): Promise<Result<Accepted, AcceptError>> {
       if (!viewer) {
         const issues = passwordlessIssues(input);
         if (issues.length > 0) return fail(new InvalidInputError(issues));
+      }
+      // The inviter saw the link but not the proof: without a verified account, only the mailbox joins.
+      if (!viewer?.emailVerified && !proofs.matches(input.token, input.proof)) {
+        return fail(new MailboxProofRequiredError());
       }
       // Refuse a blocked address before the costly password hash.
       const blocked = await limits.countTokenAttempt(actor);
@@ -215,9 +254,9 @@ export function createResponding(deps: {
       const result = await withToken(input.token, actor, async (tx, row, log): Promise<Result<Joined, Refusal>> => {
         const accepting = await acceptingUser(tx, row, viewer, { name: input.name, passwordHash });
         if (!accepting.ok) return accepting;
-        const { user, created } = accepting.value;
+        const { user, signIn } = accepting.value;
         if (await isMember(tx, row.organizationId, user.id)) return fail(new AlreadyMemberError());
-        return ok({ ...(await join(tx, log, row, user, created, actor)), created });
+        return ok({ ...(await join(tx, log, row, user, signIn, actor)), created: signIn ? user : undefined });
       });
       if (!result.ok) return result;
       const { created, ...joined } = result.value;

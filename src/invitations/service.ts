@@ -63,7 +63,7 @@ export function createInvitationService(deps: {
   const resending = createResending({ db, clock, config, limits, idempotency, outbox, proofs, expiry, audit });
   const closing = createClosing({ clock, audit });
   const withdrawing = createWithdrawing({ clock, changes, closing });
-  const responding = createResponding({ db, clock, changes, limits, accounts, audit, closing });
+  const responding = createResponding({ db, clock, changes, limits, accounts, audit, closing, proofs });
 
   return {
     byId: (id: string) => invitationById(db, id),

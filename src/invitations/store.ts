@@ -312,8 +312,9 @@ export async function managersAmong(executor: Executor, userIds: string[], organ
   return new Set(rows.map((row) => `${row.userId} ${row.organizationId}`));
 }
 
-export async function userIdByEmail(tx: Tx, email: string) {
-  const [row] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
+/** The account using an address, locked until the transaction ends. */
+export async function userByEmailLocked(tx: Tx, email: string): Promise<User | undefined> {
+  const [row] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).for('update');
   return row;
 }
 

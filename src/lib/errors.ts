@@ -59,3 +59,11 @@ export class InvalidInputError extends DomainError {
     super(`Invalid input: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
 }
+
+export class InvalidAccountLinkError extends DomainError {
+  readonly code = 'INVALID_ACCOUNT_LINK';
+  constructor() {
+    // One message for unknown, expired, used and someone else's links alike.
+    super('This link is not valid: it is unknown, expired or already used; ask for a new one');
+  }
+}

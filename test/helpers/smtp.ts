@@ -1,5 +1,7 @@
 // A real SMTP peer in process (smtp-server), recording what it receives and able to refuse,
-// fail for a while, or hold a message until released.
+// fail for a while, or hold a message until released. Account emails (a password reset, an email
+// verification) are kept apart in `accountMails`, outside the faults and the counts, so a test of
+// invitation delivery sees only invitations however its sign-ups' emails interleave.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -12,6 +14,7 @@ export interface ReceivedMail {
 export interface SmtpSink {
   url: string;
   received: ReceivedMail[];
+  accountMails: ReceivedMail[];
   /** Refuse the next `n` messages with a temporary error (451). */
   failNext(n: number): void;
   /** Refuse every message with a permanent error (550) while true. */
@@ -26,8 +29,12 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+const ACCOUNT_SUBJECT = /^Subject: (Reset your password|Confirm your email address)\r?$/m;
+
+/** Listens on `port` when given (a test may start the peer where a server already expects it), else on a free one. */
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  const accountMails: ReceivedMail[] = [];
   let failures = 0;
   let refusing = false;
   let holding = false;
@@ -44,17 +51,20 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        if (ACCOUNT_SUBJECT.test(raw)) {
+          accountMails.push({ to, raw, at: Date.now() });
+          callback();
+          return;
+        }
         const finish = () => {
           if (refusing) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
           if (failures > 0) {
             failures -= 1;
             return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
           }
-          received.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-            at: Date.now(),
-          });
+          received.push({ to, raw, at: Date.now() });
           callback();
           for (const wake of onReceived) wake();
         };
@@ -67,11 +77,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.server.address() as AddressInfo;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${address.port}`,
     received,
+    accountMails,
     failNext: (n) => {
       failures = n;
     },

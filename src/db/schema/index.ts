@@ -1,3 +1,4 @@
+export * from './accountLinks.js';
 export * from './analytics.js';
 export * from './auditLog.js';
 export * from './invitations.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -12,6 +12,9 @@ export const users = pgTable(
     emailVerified: boolean('email_verified').notNull().default(false),
     // `${iss}|${sub}` of an external identity provider, when linked.
     externalId: text('external_id'),
+    // Our tokens carry the generation they were issued in; a password reset moves it on, which
+    // ends every session issued before.
+    sessionGeneration: integer('session_generation').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -11,6 +11,7 @@ import {
   IdempotencyConflictError,
   InvalidTokenError,
   InvitationNotPendingError,
+  MailboxProofRequiredError,
   PendingInvitationExistsError,
   PermissionNotHeldError,
   RateLimitedError,
@@ -21,6 +22,7 @@ import {
 import {
   type DomainError,
   EmailTakenError,
+  InvalidAccountLinkError,
   InvalidCredentialsError,
   LastOwnerError,
   NotFoundError,
@@ -128,6 +130,18 @@ const domainErrors = [
     'AccountExistsError',
     'ACCOUNT_EXISTS',
     'The invited email has an account: sign in with it to accept.',
+  ),
+  errorType(
+    MailboxProofRequiredError,
+    'MailboxProofRequiredError',
+    'MAILBOX_PROOF_REQUIRED',
+    'Accepting without a verified account needs the link from the invitation email itself (its proof), not the link the inviter was shown.',
+  ),
+  errorType(
+    InvalidAccountLinkError,
+    'InvalidAccountLinkError',
+    'INVALID_ACCOUNT_LINK',
+    'The password reset or email verification link is unknown, expired, used or another account’s (which one is not said).',
   ),
   errorType(
     InvitationNotPendingError,

@@ -11,8 +11,8 @@ export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     pendingInvitations: t.field({
       type: [InvitationPreview],
       description:
-        'Open invitations addressed to the viewer’s email, newest first, as their addressee may see them (the preview, nothing more of the organization).',
-      resolve: (viewer, _args, ctx) => ctx.services.invitations.pendingFor(viewer.user.email),
+        'Open invitations addressed to the viewer’s email, newest first, as their addressee may see them (the preview, nothing more of the organization). Empty until the viewer’s email is verified.',
+      resolve: (viewer, _args, ctx) => ctx.services.invitations.pendingFor(viewer.user),
     }),
     memberships: t.drizzleField({
       type: [Membership],

@@ -3,6 +3,7 @@ import {
   AlreadyMemberError,
   EmailMismatchError,
   InvalidTokenError,
+  MailboxProofRequiredError,
 } from '../../invitations/errors.js';
 import type { Accepted } from '../../invitations/service.js';
 import { TooManyAttemptsError } from '../../lib/errors.js';
@@ -16,6 +17,10 @@ const AcceptInvitationInput = builder.inputType('AcceptInvitationInput', {
   description: 'The link’s token, and for a new account its name and password.',
   fields: (t) => ({
     token: t.string({ required: true, description: 'The secret token from the invitation link.' }),
+    proof: t.string({
+      description:
+        'The `proof` from the fragment of the link in the invitation email (`#proof=…`), which the inviter never sees. Needed unless the caller is signed in with a verified email.',
+    }),
     name: t.string({ description: 'Needed when the caller is not signed in: the new account’s name.' }),
     password: t.string({
       description: 'Needed when the caller is not signed in: the new account’s password, 10 to 128 characters.',
@@ -52,6 +57,7 @@ const AcceptInvitationPayload = builder.objectRef<Accepted>('AcceptInvitationPay
 const errors = fieldErrors(
   { input: true },
   InvalidTokenError,
+  MailboxProofRequiredError,
   EmailMismatchError,
   AccountExistsError,
   AlreadyMemberError,
@@ -63,7 +69,7 @@ builder.mutationField('acceptInvitation', (t) =>
     type: AcceptInvitationPayload,
     nullable: true,
     description:
-      'Joins the organization with the invitation’s role and permissions. Signed in: the viewer’s email must be the invited one. Anonymous: an account is made for the invited email (verified by the link) and signed in. Unknown, expired, used and withdrawn links are refused alike.',
+      'Joins the organization with the invitation’s role and permissions. Signed in: the viewer’s email must be the invited one; an unverified email needs the mailbox proof, and becomes verified by it. Anonymous: needs the mailbox proof; an account is made for the invited email (verified by the proof) and signed in, or an unverified account using the address passes to the prover, its earlier sessions ended. Unknown, expired, used and withdrawn links are refused alike.',
     args: {
       input: t.arg({
         type: AcceptInvitationInput,
