@@ -627,8 +627,8 @@ describe('invitationAnalytics bucket edges', () => {
     const d = await invite(t, owner);
     moveTo(t, '2026-05-05T09:00:00Z');
     expect(
-      (await t.gql(Accept, { input: { token: a.token, name: 'A', password: 'a-good-password-a' } })).data
-        ?.acceptInvitation,
+      (await t.gql(Accept, { input: { token: a.token, proof: a.proof, name: 'A', password: 'a-good-password-a' } }))
+        .data?.acceptInvitation,
     ).toMatchObject({ invitation: { status: 'ACCEPTED' } });
     expect((await t.gql(Decline, { input: { token: b.token } })).data?.declineInvitation).toMatchObject({
       invitation: { status: 'DECLINED' },

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountEmails, accountTokens, invitations, memberships, users } from '../src/db/schema/index.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
-import { startTestApp, type TestApp, useTestApp, workerPass } from './helpers/app.js';
+import { randomIp, startTestApp, type TestApp, useTestApp, workerPass } from './helpers/app.js';
 import { isolatedDatabase } from './helpers/db.js';
 import { eventually } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
@@ -369,7 +369,7 @@ describe('password reset', () => {
       'TooManyAttemptsError',
     ]);
 
-    const ip = '10.200.1.1';
+    const ip = randomIp();
     const spread = [];
     for (let i = 0; i < 7; i++) {
       spread.push(
