@@ -107,6 +107,10 @@ function benchEnv(databaseUrl: string, dataDir: string): Record<string, string> 
     WORKER_ENABLED: 'false',
     EXPIRY_SWEEP_SECONDS: '0',
     DEMO_SEED: 'false',
+    // Said explicitly, as production asks: the API sends no mail here (its worker is off; the
+    // delivery phase gives SMTP_URL), and no invitee follows a link.
+    ALLOW_FILE_MAILER: 'true',
+    ALLOW_LOCAL_INVITE_URL: 'true',
     // High enough that no limit refuses during the run: the benchmark measures the work, not refusals.
     INVITATION_RATE_LIMIT_HOUR: '10000000',
     INVITATION_RATE_LIMIT_DAY: '10000000',

@@ -54,6 +54,10 @@ export const configSchema = z.object({
   TOKEN_GUESS_WINDOW_SECONDS: positiveInt.default(900),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).default(60),
   SMTP_URL: z.url().optional(),
+  // Production refuses to start with the file mailer (every accept link in DATA_DIR/outbox) or an
+  // accept link on localhost (no invitee can open it), unless told that is intended.
+  ALLOW_FILE_MAILER: bool.default(false),
+  ALLOW_LOCAL_INVITE_URL: bool.default(false),
   SMTP_TIMEOUT_MS: positiveInt.default(10_000),
   MAIL_FROM: z.string().min(3).default('Invitations <invitations@localhost>'),
   REDIS_URL: z.url().optional(),
@@ -110,6 +114,38 @@ function corsOrigins(value: string | undefined, production: boolean, publicUrl: 
 
 export class ConfigError extends Error {}
 
+/** True when the link INVITE_URL_TEMPLATE makes points at this machine. */
+function isLocalLink(template: string): boolean {
+  const link = template.replace('{token}', 'token');
+  if (!URL.canParse(link)) return false;
+  const host = new URL(link).hostname.replace(/^\[|\]$/g, '');
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\./.test(host) ||
+    host === '0.0.0.0' ||
+    host === '::1' ||
+    host === '::'
+  );
+}
+
+/** What production needs and development does without, each a line of the refusal. */
+function productionProblems(c: z.infer<typeof configSchema>): string[] {
+  const problems: string[] = [];
+  if (!c.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY: required in production (a PKCS#8 PEM ES256 key)');
+  if (!c.SMTP_URL && !c.ALLOW_FILE_MAILER) {
+    problems.push(
+      'SMTP_URL: required in production: without it emails, accept links and all, are only written to files under DATA_DIR/outbox (set ALLOW_FILE_MAILER=true if that is intended)',
+    );
+  }
+  if (isLocalLink(c.INVITE_URL_TEMPLATE) && !c.ALLOW_LOCAL_INVITE_URL) {
+    problems.push(
+      `INVITE_URL_TEMPLATE: ${c.INVITE_URL_TEMPLATE} points at localhost, which no invitee can open; set it to your accept page (set ALLOW_LOCAL_INVITE_URL=true if that is intended)`,
+    );
+  }
+  return problems;
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // Empty strings count as unset, so `FOO= npm start` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -120,8 +156,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const c = parsed.data;
   const production = c.NODE_ENV === 'production';
-  if (production && !c.JWT_PRIVATE_KEY) {
-    throw new ConfigError('Invalid configuration:\n  JWT_PRIVATE_KEY: required in production (a PKCS#8 PEM ES256 key)');
+  const problems = production ? productionProblems(c) : [];
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   }
   if (c.JWT_JWKS_URL && (!c.JWT_JWKS_ISSUER || !c.JWT_JWKS_AUDIENCE)) {
     throw new ConfigError(

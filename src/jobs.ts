@@ -1,9 +1,8 @@
 // The background jobs an instance runs: the delivery worker (unless WORKER_ENABLED=false) with its
 // mailer, and the expiry sweeper. Talks to the database, the mailer, the event bus and the services.
-import path from 'node:path';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import { createFileMailer, createSmtpMailer } from './delivery/mailer.js';
+import { createMailer } from './delivery/mailer.js';
 import type { Sealer } from './delivery/sealing.js';
 import { createDeliveryWorker } from './delivery/worker.js';
 import type { EventBus } from './events/bus.js';
@@ -21,9 +20,7 @@ export function createJobs(deps: {
   services: Services;
 }) {
   const { db, config, clock, sealer, events, logger, services } = deps;
-  const mailer = config.SMTP_URL
-    ? createSmtpMailer(config.SMTP_URL, config.SMTP_TIMEOUT_MS)
-    : createFileMailer(path.join(config.DATA_DIR, 'outbox'), logger);
+  const mailer = createMailer(config, logger);
   const worker = config.WORKER_ENABLED
     ? createDeliveryWorker({ db, clock, config, mailer, sealer, events, logger, id: config.WORKER_ID })
     : undefined;

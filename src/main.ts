@@ -26,7 +26,10 @@ async function main() {
       accounts: app.services.accounts,
       dataDir: config.DATA_DIR,
     });
-    if (demo) {
+    if (demo && config.production) {
+      // Production's output is its logs: the password and token stay in the file.
+      console.log(`Demo account: ${demo.email}; its password is in ${config.DATA_DIR}/demo-account.json`);
+    } else if (demo) {
       console.log(
         [
           '',

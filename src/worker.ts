@@ -1,11 +1,10 @@
 // `npm run worker`: the delivery worker as its own process, next to any number of API instances.
 
-import path from 'node:path';
 import { loadSigningKey } from './auth/tokens.js';
 import { ConfigError, parseConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
-import { createFileMailer, createSmtpMailer } from './delivery/mailer.js';
+import { createMailer } from './delivery/mailer.js';
 import { createSealer } from './delivery/sealing.js';
 import { createDeliveryWorker } from './delivery/worker.js';
 import { createEventBus } from './events/bus.js';
@@ -32,9 +31,7 @@ async function main() {
   const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4 });
   await migrateDatabase(database, config.DATABASE_URL);
   const events = createEventBus({ redisUrl: config.REDIS_URL });
-  const mailer = config.SMTP_URL
-    ? createSmtpMailer(config.SMTP_URL, config.SMTP_TIMEOUT_MS)
-    : createFileMailer(path.join(config.DATA_DIR, 'outbox'), logger);
+  const mailer = createMailer(config, logger);
   const worker = createDeliveryWorker({
     db: database.db,
     clock: systemClock,

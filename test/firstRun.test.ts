@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anyOf, eventually } from './helpers/eventually.js';
 
@@ -44,8 +45,13 @@ function start(env: Record<string, string>) {
     if (!match) throw new Error(`no ${pattern} in output:\n${stdout}\n${stderr}`);
     return match;
   };
-  return { child, exited, waitFor, output: () => ({ stdout, stderr }) };
+  /** Resolves at the next chunk on stderr, for `eventually`. */
+  const nextStderr = () => new Promise((resolve) => child.stderr.once('data', resolve));
+  return { child, exited, waitFor, nextStderr, output: () => ({ stdout, stderr }) };
 }
+
+const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+const productionKey = await exportPKCS8(privateKey);
 
 const viewerQuery = JSON.stringify({
   query: '{ viewer { user { email } memberships { role organization { name } } } }',
@@ -92,9 +98,54 @@ describe('first run on the embedded database', () => {
     expect(await second.exited).toBe(0);
   }, 120_000);
 
+  it('prints each accept link on the console in development, and never in the log', async () => {
+    // As `npm start` runs with nothing set (vitest's NODE_ENV=test would be inherited otherwise).
+    const run = start({
+      NODE_ENV: 'development',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'invitation-api-dev-mail-')),
+      LOG_LEVEL: 'debug',
+    });
+    const [, url] = await run.waitFor(/GraphiQL: open (http:\/\/\S+)\/graphql/);
+    const [, token] = await run.waitFor(/token:\s+(\S+)/);
+    const ask = async <T>(query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data: T };
+    };
+    const viewer = await ask<{ viewer: { memberships: { organization: { id: string } }[] } }>(
+      '{ viewer { memberships { organization { id } } } }',
+    );
+    const organizationId = viewer.data.viewer.memberships[0]?.organization.id;
+    const sent = await ask<{ sendInvitation: { inviteUrl: string } }>(
+      'mutation($input: SendInvitationInput!) { sendInvitation(input: $input) { ... on SendInvitationPayload { inviteUrl } } }',
+      { input: { organizationId, email: 'newcomer@example.test', role: 'MEMBER' } },
+    );
+    const { inviteUrl } = sent.data.sendInvitation;
+    expect(inviteUrl).toMatch(/^http:\/\/localhost:4000\/invite\//);
+    const [, link] = await run.waitFor(/Invitation email to newcomer@example\.test: (\S+)/);
+    expect(link?.startsWith(`${inviteUrl}#proof=`)).toBe(true);
+    // The log line is written first, but on the other pipe: it may arrive after the console's.
+    const stderr = await eventually(
+      async () => run.output().stderr,
+      (text) => text.includes('invitation email written'),
+      anyOf([run.nextStderr, () => run.exited]),
+    );
+    expect(stderr).not.toContain(inviteUrl.split('/invite/')[1]);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }, 120_000);
+
   it.each([
     ['a port that is not a number', { PORT: 'eighty' }, /PORT/],
     ['production without a signing key', { NODE_ENV: 'production' }, /JWT_PRIVATE_KEY/],
+    [
+      'production with the file mailer and a localhost accept link, not allowed explicitly',
+      { NODE_ENV: 'production', JWT_PRIVATE_KEY: productionKey },
+      /SMTP_URL: [^\n]*ALLOW_FILE_MAILER=true[^\n]*\n {2}INVITE_URL_TEMPLATE: [^\n]*ALLOW_LOCAL_INVITE_URL=true/,
+    ],
     ['a malformed database URL', { DATABASE_URL: 'not a url' }, /DATABASE_URL/],
   ])(
     'exits with a readable message on %s',

@@ -448,6 +448,52 @@ describe('CORS is explicit', () => {
     expect(() => parseConfig({ CORS_ORIGINS: 'https://app.example.com/console' })).toThrow(/CORS_ORIGINS/);
   });
 
+  it('answers Vary: Origin wherever the answer depends on the Origin, one allowed origin included', async () => {
+    const varyOf = async (t: TestApp, method: 'OPTIONS' | 'POST' | 'GET', path: string, origin?: string) => {
+      const response = await fetch(`${t.url}${path}`, {
+        method,
+        headers: {
+          ...(origin ? { origin } : {}),
+          ...(method === 'OPTIONS'
+            ? { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }
+            : { 'content-type': 'application/json' }),
+        },
+        ...(method === 'POST' ? { body: JSON.stringify({ query: '{ __typename }' }) } : {}),
+      });
+      await response.arrayBuffer();
+      const names = (response.headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
+      return {
+        method,
+        path,
+        origin,
+        allowed: response.headers.get('access-control-allow-origin'),
+        variesOnOrigin: names.includes('origin'),
+      };
+    };
+    const cases: [TestApp, string[]][] = [
+      [production, ['https://invitations.example.com', 'https://evil.example']],
+      [listed, ['https://app.example.com', 'https://evil.example']],
+      [development, ['http://localhost:5173']],
+    ];
+    for (const [t, origins] of cases) {
+      for (const origin of [...origins, undefined]) {
+        for (const [method, path] of [
+          ['OPTIONS', '/graphql'],
+          ['POST', '/graphql'],
+          ['GET', '/health'],
+        ] as const) {
+          const answer = await varyOf(t, method, path, origin);
+          expect(answer).toEqual({ ...answer, variesOnOrigin: true });
+        }
+      }
+    }
+    // The single-origin production server does answer its own origin and not another: it depends on it.
+    expect((await varyOf(production, 'POST', '/graphql', 'https://invitations.example.com')).allowed).toBe(
+      'https://invitations.example.com',
+    );
+    expect((await varyOf(production, 'POST', '/graphql', 'https://evil.example')).allowed).toBeNull();
+  });
+
   it('reflects any origin in development, where the console may be served from anywhere', async () => {
     expect((await preflight(development, 'http://localhost:5173')).origin).toBe('http://localhost:5173');
   });

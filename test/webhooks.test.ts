@@ -255,6 +255,74 @@ describe('provider webhooks and engagement tracking', () => {
     expect(await suppressionsOf(owner, sent.email)).toEqual([]);
   });
 
+  it('deduplicates event ids per organization and message: another organization’s event with the same id still applies', async () => {
+    const first = await newAccount(t, 'shared-id-a');
+    const second = await newAccount(t, 'shared-id-b');
+    const mine = await sentInvitation(first);
+    const mineToo = await sentInvitation(first);
+    const theirs = await sentInvitation(second);
+    const id = `evt-shared-${randomUUID()}`;
+
+    const applied = await postHook({ events: [{ id, type: 'delivered', messageId: mine.messageId }] });
+    expect(applied.body).toEqual({ applied: 1, duplicates: 0, unmatched: 0 });
+    // The same id for another organization's message, and for another message of the same one.
+    const elsewhere = await postHook({
+      events: [
+        { id, type: 'delivered', messageId: theirs.messageId },
+        { id, type: 'delivered', messageId: mineToo.messageId },
+      ],
+    });
+    expect(elsewhere.body).toEqual({ applied: 2, duplicates: 0, unmatched: 0 });
+    const theirsDelivered = await track(second, theirs.invitation.id);
+    expect(theirsDelivered.deliveryStatus).toBe('DELIVERED');
+    expect((await track(first, mineToo.invitation.id)).deliveryStatus).toBe('DELIVERED');
+
+    // A replay within the organization is still one event, whatever it now says, and reaches no one else.
+    const mineDelivered = await track(first, mine.invitation.id);
+    const replay = await postHook({
+      events: [{ id, type: 'bounced', bounceType: 'hard', messageId: mine.messageId }],
+    });
+    expect(replay.body).toEqual({ applied: 0, duplicates: 1, unmatched: 0 });
+    expect(await track(first, mine.invitation.id)).toEqual(mineDelivered);
+    expect(await track(second, theirs.invitation.id)).toEqual(theirsDelivered);
+    expect(await suppressionsOf(first, mine.email)).toEqual([]);
+    expect(await suppressionsOf(second, theirs.email)).toEqual([]);
+
+    const receipts = await isolated.database.db
+      .select({ organizationId: webhookReceipts.organizationId, messageId: webhookReceipts.messageId })
+      .from(webhookReceipts)
+      .where(eq(webhookReceipts.id, id));
+    expect(receipts).toHaveLength(3);
+    expect(receipts).toEqual(
+      expect.arrayContaining([
+        { organizationId: first.raw.organizationId, messageId: mine.messageId },
+        { organizationId: first.raw.organizationId, messageId: mineToo.messageId },
+        { organizationId: second.raw.organizationId, messageId: theirs.messageId },
+      ]),
+    );
+  });
+
+  it('lets a bounce for one organization’s message change only that invitation, even under an id another organization used', async () => {
+    const victim = await newAccount(t, 'shadow-victim');
+    const attacker = await newAccount(t, 'shadow-attacker');
+    const target = await sentInvitation(victim);
+    const own = await sentInvitation(attacker, target.email);
+    const id = `evt-${randomUUID()}`;
+    const victimBefore = await track(victim, target.invitation.id);
+
+    const bounce = await postHook({ events: [{ id, type: 'bounced', bounceType: 'hard', messageId: own.messageId }] });
+    expect(bounce.body).toEqual({ applied: 1, duplicates: 0, unmatched: 0 });
+    expect((await track(attacker, own.invitation.id)).deliveryStatus).toBe('BOUNCED');
+    expect(await suppressionsOf(attacker, target.email)).toHaveLength(1);
+    expect(await track(victim, target.invitation.id)).toEqual(victimBefore);
+    expect(await suppressionsOf(victim, target.email)).toEqual([]);
+
+    // The victim's own event under that id is not taken for the attacker's and applies.
+    const delivered = await postHook({ events: [{ id, type: 'delivered', messageId: target.messageId }] });
+    expect(delivered.body).toEqual({ applied: 1, duplicates: 0, unmatched: 0 });
+    expect((await track(victim, target.invitation.id)).deliveryStatus).toBe('DELIVERED');
+  });
+
   it('marks a hard bounce BOUNCED, suppresses the address and rejects the next invitation to it unsent', async () => {
     const owner = await newAccount(t, 'bounce');
     const sent = await sentInvitation(owner);

@@ -1,8 +1,10 @@
 // Sends composed emails: through SMTP (pooled, with timeouts) when SMTP_URL is set, else into
-// `.eml` files under DATA_DIR/outbox with a log line, for the embedded default.
+// `.eml` files under DATA_DIR/outbox with a log line, for the embedded default (and, in
+// development, the link on the console: the log line never carries it).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface Mail {
@@ -13,7 +15,7 @@ export interface Mail {
   html: string;
   /** Set by us so provider events can be matched back to the invitation. */
   messageId: string;
-  /** The link the mail carries, for the file mailer's log line; not a header. */
+  /** The link the mail carries, for the file mailer's console line in development; not a header. */
   link?: string;
 }
 
@@ -49,7 +51,12 @@ export function createSmtpMailer(url: string, timeoutMs: number): Mailer {
   };
 }
 
-export function createFileMailer(dir: string, logger: Logger): Mailer {
+/** `showLink`, when given, receives each email's recipient and link (a developer's console); never a log. */
+export function createFileMailer(
+  dir: string,
+  logger: Logger,
+  showLink?: (mail: { to: string; link: string }) => void,
+): Mailer {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
@@ -57,9 +64,27 @@ export function createFileMailer(dir: string, logger: Logger): Mailer {
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${Date.now()}-${mail.messageId.replace(/[^A-Za-z0-9.@-]/g, '_')}.eml`);
       writeFileSync(file, info.message);
-      // The embedded default has no mail server: the log line is how a developer gets the link.
-      logger.info('invitation email written', { to: mail.to, file, link: mail.link });
+      logger.info('invitation email written', { to: mail.to, file });
+      // The embedded default has no mail server: the console is how a developer gets the link.
+      if (showLink && mail.link) showLink({ to: mail.to, link: mail.link });
     },
     async close() {},
   };
+}
+
+/**
+ * The mailer the configuration asks for: SMTP with SMTP_URL, else files (production refuses to
+ * start with files unless ALLOW_FILE_MAILER=true). Only in development is each link also shown on
+ * stdout, beside the demo account: anywhere else it stays in the `.eml` file.
+ */
+export function createMailer(
+  config: Pick<Config, 'SMTP_URL' | 'SMTP_TIMEOUT_MS' | 'DATA_DIR' | 'NODE_ENV'>,
+  logger: Logger,
+): Mailer {
+  if (config.SMTP_URL) return createSmtpMailer(config.SMTP_URL, config.SMTP_TIMEOUT_MS);
+  const showLink =
+    config.NODE_ENV === 'development'
+      ? ({ to, link }: { to: string; link: string }) => console.log(`Invitation email to ${to}: ${link}`)
+      : undefined;
+  return createFileMailer(path.join(config.DATA_DIR, 'outbox'), logger, showLink);
 }

@@ -126,9 +126,21 @@ export async function attemptWithInvitation(tx: Tx, attemptId: string) {
   return row;
 }
 
-/** Notes a provider event as applied; false when it already was. */
-export async function recordReceipt(tx: Tx, id: string, at: Date): Promise<boolean> {
-  const [fresh] = await tx.insert(webhookReceipts).values({ id, receivedAt: at }).onConflictDoNothing().returning();
+/** Notes a provider event as applied to the organisation's message; false when it already was. */
+export async function recordReceipt(
+  tx: Tx,
+  receipt: { organizationId: string; messageId: string; eventId: string; at: Date },
+): Promise<boolean> {
+  const [fresh] = await tx
+    .insert(webhookReceipts)
+    .values({
+      organizationId: receipt.organizationId,
+      messageId: receipt.messageId,
+      id: receipt.eventId,
+      receivedAt: receipt.at,
+    })
+    .onConflictDoNothing()
+    .returning();
   return fresh !== undefined;
 }
 

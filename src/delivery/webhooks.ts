@@ -1,7 +1,7 @@
 // Provider events about sent emails (delivered, deferred, bounced, complained, opened, clicked),
 // signed with HMAC-SHA256 over "<timestamp>.<body>" and matched to invitations by Message-ID.
 // A hard bounce or a complaint suppresses the address for the organisation. Each event applies
-// once, however often it is delivered. Talks to the delivery and invitations stores and the event bus.
+// once per organisation and message, however often it is delivered. Talks to the delivery and invitations stores and the event bus.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
@@ -111,7 +111,13 @@ export function createWebhookHandler(deps: {
     return changes.committed(async (tx, log) => {
       const invitation = await invitationByMessageId(tx, event.messageId);
       if (!invitation) return 'unmatched' as const;
-      if (!(await recordReceipt(tx, event.id, clock.now()))) return 'duplicate' as const;
+      const receipt = {
+        organizationId: invitation.organizationId,
+        messageId: event.messageId,
+        eventId: event.id,
+        at: clock.now(),
+      };
+      if (!(await recordReceipt(tx, receipt))) return 'duplicate' as const;
       const at = event.timestamp ? new Date(event.timestamp * 1000) : clock.now();
       const data = event.reason ? { reason: event.reason } : {};
       switch (event.type) {

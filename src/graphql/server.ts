@@ -11,7 +11,7 @@ import { createYoga, maskError as defaultMaskError, type Plugin, type YogaInitia
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { clientIp } from '../http/clientIp.js';
-import { corsFor } from '../http/cors.js';
+import { corsFor, varyOnOrigin } from '../http/cors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services.js';
@@ -73,6 +73,7 @@ export function createGraphQLServer(deps: {
     },
     plugins: [
       routes,
+      varyOnOrigin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),
       EnvelopArmorPlugin({
         maxDepth: { n: config.MAX_QUERY_DEPTH, exposeLimits: false, ignoreIntrospection: true },

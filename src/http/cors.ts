@@ -1,5 +1,6 @@
 // Which browser origins may call the API, from CORS_ORIGINS. Credentials travel as bearer tokens,
 // never cookies, so no origin is ever granted credentials.
+import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 
 const ALLOWED_HEADERS = [
@@ -27,3 +28,18 @@ export function corsFor(config: Pick<Config, 'corsOrigins'>) {
     };
   };
 }
+
+/**
+ * `Vary: Origin` on every response: whether CORS headers are answered, and which origin they name,
+ * depends on the request's Origin in every configuration (one allowed origin too, since others get
+ * none), so a shared cache must not hand one origin's answer to another. yoga adds it only when
+ * several origins are listed; this runs after its CORS headers are set.
+ */
+export const varyOnOrigin: Plugin = {
+  onResponse({ response }) {
+    const vary = response.headers.get('vary');
+    if (vary === '*') return;
+    const listed = (vary ?? '').split(',').map((name) => name.trim().toLowerCase());
+    if (!listed.includes('origin')) response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+  },
+};

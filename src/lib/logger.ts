@@ -1,4 +1,7 @@
 // A small levelled logger writing one line per event to stderr (stdout stays for what users read).
+// Every line, at every level, passes through the redactor first: secrets never reach the output.
+import { redact, redactText } from './redact.js';
+
 const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof levels)[number];
 
@@ -9,12 +12,14 @@ export interface Logger {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel): Logger {
+/** `write` receives each finished line, newline included; stderr by default. */
+export function createLogger(level: LogLevel, options: { write?: (line: string) => void } = {}): Logger {
   const threshold = levels.indexOf(level);
+  const output = options.write ?? ((line: string) => process.stderr.write(line));
   const write = (at: LogLevel) => (message: string, data?: Record<string, unknown>) => {
     if (levels.indexOf(at) < threshold) return;
-    const extra = data ? ` ${JSON.stringify(data)}` : '';
-    process.stderr.write(`${new Date().toISOString()} ${at.toUpperCase()} ${message}${extra}\n`);
+    const extra = data ? ` ${JSON.stringify(redact(data))}` : '';
+    output(`${new Date().toISOString()} ${at.toUpperCase()} ${redactText(message)}${extra}\n`);
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

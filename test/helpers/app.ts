@@ -9,6 +9,7 @@ import { type App, buildApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { Clock } from '../../src/lib/clock.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { testDatabase } from './db.js';
 
 export interface TestClock extends Clock {
@@ -53,7 +54,7 @@ export function randomIp(): string {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { database?: Database } = {},
+  options: { database?: Database; logger?: Logger } = {},
 ): Promise<TestApp & { stop(): Promise<void> }> {
   const clock = testClock();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'invitation-api-test-'));
@@ -66,9 +67,16 @@ export async function startTestApp(
     // them use a database of their own and turn them on.
     WORKER_ENABLED: 'false',
     EXPIRY_SWEEP_SECONDS: '0',
+    // Test servers mail to files or a local SMTP peer and link to localhost, in production mode too.
+    ALLOW_FILE_MAILER: 'true',
+    ALLOW_LOCAL_INVITE_URL: 'true',
     ...env,
   });
-  const app = await buildApp(config, { clock, database: options.database ?? (await testDatabase()) });
+  const app = await buildApp(config, {
+    clock,
+    database: options.database ?? (await testDatabase()),
+    logger: options.logger,
+  });
   const { port } = await app.start(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
 

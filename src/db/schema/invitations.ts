@@ -160,11 +160,22 @@ export const emailSuppressions = pgTable(
   (t) => [primaryKey({ columns: [t.organizationId, t.email] })],
 );
 
-/** Provider events already applied, so a redelivered webhook changes nothing. */
-export const webhookReceipts = pgTable('webhook_receipts', {
-  id: text('id').primaryKey(),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
-});
+/**
+ * Provider events already applied, so a redelivered webhook changes nothing. Keyed by the
+ * organisation and Message-ID the event matched as well as the provider's event id: an id is only
+ * unique where the provider says so, and one organisation's events must never shadow another's.
+ */
+export const webhookReceipts = pgTable(
+  'webhook_receipts',
+  {
+    organizationId: uuid('organization_id').notNull(),
+    messageId: text('message_id').notNull(),
+    /** The provider's event id. */
+    id: text('id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.messageId, t.id] })],
+);
 
 /** Results of idempotent requests, per caller and operation, for 24 hours. */
 export const idempotencyKeys = pgTable(
