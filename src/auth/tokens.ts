@@ -28,9 +28,13 @@ interface Checked {
   until: number;
 }
 
-export type VerifiedToken =
+export type VerifiedToken = (
   | { kind: 'local'; userId: string }
-  | { kind: 'external'; issuer: string; subject: string; email?: string; emailVerified: boolean; name?: string };
+  | { kind: 'external'; issuer: string; subject: string; email?: string; emailVerified: boolean; name?: string }
+) & {
+  /** The token's `exp`: what rests on the token (a subscription, a socket) ends then too. */
+  expiresAt: Date;
+};
 
 export interface TokenService {
   sign(userId: string): Promise<{ token: string; expiresAt: Date }>;
@@ -76,7 +80,9 @@ export async function createTokenService(deps: {
       requiredClaims: ['exp', 'sub'],
       currentDate: currentDate(),
     });
-    return payload.sub ? { verified: { kind: 'local', userId: payload.sub }, until: (payload.exp ?? 0) * 1000 } : null;
+    if (!payload.sub) return null;
+    const expiresAt = new Date((payload.exp ?? 0) * 1000);
+    return { verified: { kind: 'local', userId: payload.sub, expiresAt }, until: expiresAt.getTime() };
   }
 
   async function verifyExternal(token: string): Promise<Checked | null> {
@@ -97,6 +103,7 @@ export async function createTokenService(deps: {
         email: typeof payload.email === 'string' ? payload.email : undefined,
         emailVerified: payload.email_verified === true,
         name: typeof payload.name === 'string' ? payload.name : undefined,
+        expiresAt: new Date((payload.exp ?? 0) * 1000),
       },
       // The provider may rotate or withdraw its keys: look again now and then.
       until: Math.min((payload.exp ?? 0) * 1000, clock.now().getTime() + EXTERNAL_RECHECK_MS),
