@@ -15,6 +15,7 @@ import { createRoutes } from './http/routes.js';
 import { createMailboxProofs } from './invitations/tokens.js';
 import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { createDeadlines } from './lib/deadlines.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createServices, type Services } from './services.js';
 import { createWebSocketServer } from './ws/server.js';
@@ -62,9 +63,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const jobs = createJobs({ db: database.db, config, clock, sealer, events, logger, services });
 
   const routes = createRoutes({ config, database, clock, events, sealer, tokens });
-  const yoga = createGraphQLServer({ config, db: database.db, services, clock, logger, routes });
+  // One sweep for every session's expiry, over both doors.
+  const deadlines = createDeadlines({ clock });
+  const yoga = createGraphQLServer({ config, db: database.db, services, clock, deadlines, logger, routes });
   const server = http.createServer(yoga);
-  const wsServer = createWebSocketServer({ server, yoga, config, db: database.db, services, clock });
+  const wsServer = createWebSocketServer({ server, yoga, config, db: database.db, services, clock, deadlines });
 
   let stopped = false;
   return {
@@ -96,6 +99,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         server.closeAllConnections();
       });
       await yoga.dispose();
+      deadlines.close();
       await events.close();
       if (ownsDatabase) await database.close();
     },

@@ -30,13 +30,19 @@ export const configSchema = z.object({
   MAX_QUERY_ALIASES: positiveInt.default(15),
   MAX_QUERY_TOKENS: positiveInt.default(2000),
   MAX_QUERY_COST: positiveInt.default(5000),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: positiveInt.default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
   PASSWORD_RESET_TTL_SECONDS: positiveInt.default(3600),
   EMAIL_VERIFICATION_TTL_SECONDS: positiveInt.default(86_400),
   ACCOUNT_EMAILS_PER_ADDRESS_HOUR: positiveInt.default(5),
   ACCOUNT_EMAILS_PER_CLIENT_HOUR: positiveInt.default(20),
+  // An account is never locked: past this many failures from addresses it has not logged in
+  // from, each further attempt from them waits longer (base, doubling, up to the max).
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
+  LOGIN_DELAY_BASE_SECONDS: positiveInt.default(1),
+  LOGIN_DELAY_MAX_SECONDS: positiveInt.default(60),
+  LOGIN_KNOWN_ADDRESS_DAYS: positiveInt.default(30),
   INVITE_URL_TEMPLATE: z
     .string()
     .refine((s) => s.includes('{token}'), 'must contain {token}')

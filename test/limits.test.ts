@@ -1,6 +1,7 @@
 // Abuse limits and hardening, through the real HTTP server: query depth, aliases, tokens and cost;
 // production switches (introspection, suggestions, GraphiQL); CSRF; no mutations over GET; body
-// size; log-in brute force per account and per address; health; masked unexpected errors.
+// size; log-in brute force per account and address, per address, and an account's progressive
+// delays that strangers cannot turn into a lock-out; health; masked unexpected errors.
 import { randomUUID } from 'node:crypto';
 import { count, sql } from 'drizzle-orm';
 import { print } from 'graphql';
@@ -340,13 +341,22 @@ describe('request size', () => {
 });
 
 describe('log-in brute force', () => {
-  const PER_ACCOUNT = 3;
+  /** Failures an account may take from addresses it has not logged in from before they slow down. */
+  const FREE = 3;
+  const PER_PAIR = 2;
   const PER_ADDRESS = 4;
   const WINDOW = 600;
+  // A first delay of a minute: no request takes that long, so real time passing between two
+  // requests never lets an attempt through early, whatever the machine's load.
+  const BASE = 60;
+  const MAX = 240;
   const login = useTestApp({
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: String(PER_ACCOUNT),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: String(FREE),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: String(PER_PAIR),
     LOGIN_MAX_FAILURES_PER_ADDRESS: String(PER_ADDRESS),
     LOGIN_FAILURE_WINDOW_SECONDS: String(WINDOW),
+    LOGIN_DELAY_BASE_SECONDS: String(BASE),
+    LOGIN_DELAY_MAX_SECONDS: String(MAX),
   });
 
   /** Moves the clock just past the start of a fixed window, so a test never straddles two. */
@@ -357,56 +367,142 @@ describe('log-in brute force', () => {
 
   const right = (account: Account) => ({ input: { email: account.email, password: account.password } });
   const wrong = (email: string) => ({ input: { email, password: 'not-the-password' } });
+  type LogInResult = Awaited<ReturnType<typeof attempt>>;
+
+  /** One log-in from `ip` (a fresh address unless given). */
+  const attempt = (input: ReturnType<typeof right>, ip = randomIp()) => login.gql(LogIn, input, { ip });
 
   async function failOnce(email: string, headers: { ip?: string; headers?: Record<string, string> } = {}) {
     const result = await login.gql(LogIn, wrong(email), { ip: randomIp(), ...headers });
     expect(result.data?.logIn?.__typename).toBe('InvalidCredentialsError');
   }
 
-  function expectTooManyAttempts(result: {
-    data?: { logIn: { __typename?: string; retryAfter?: number } | null } | null;
-  }) {
+  /** The wait a refusal names; fails the test unless it is one, within `atMost` seconds. */
+  function tooManyAttempts(result: LogInResult, atMost = WINDOW): number {
     const payload = result.data?.logIn;
     expect(payload).toMatchObject({ __typename: 'TooManyAttemptsError', code: 'TOO_MANY_ATTEMPTS' });
-    expect(payload?.retryAfter).toBeGreaterThan(0);
-    expect(payload?.retryAfter).toBeLessThanOrEqual(WINDOW);
     expect(payload).not.toHaveProperty('token');
+    const retryAfter = payload?.__typename === 'TooManyAttemptsError' ? payload.retryAfter : 0;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(atMost);
+    return retryAfter;
   }
 
-  it('refuses an account after too many failures, even the right password from another address, until the window passes', async () => {
-    startFreshWindow(login.clock);
-    const account = await newAccount(login, 'locked');
-    for (let i = 0; i < PER_ACCOUNT; i++) await failOnce(account.email);
+  const signedIn = (result: LogInResult, account: Account) =>
+    expect(result.data?.logIn).toMatchObject({ __typename: 'AuthPayload', user: { email: account.email } });
 
-    expectTooManyAttempts(await login.gql(LogIn, right(account), { ip: randomIp() }));
-    expectTooManyAttempts(await login.gql(LogIn, wrong(account.email), { ip: randomIp() }));
+  it('refuses one address after too many failures for one account, while the account’s other addresses get in', async () => {
+    startFreshWindow(login.clock);
+    const account = await newAccount(login, 'pair');
+    const ip = randomIp();
+    for (let i = 0; i < PER_PAIR; i++) await failOnce(account.email, { ip });
+
+    // The hard limit: longer than any delay, until the window passes.
+    expect(tooManyAttempts(await attempt(right(account), ip))).toBeGreaterThan(MAX);
+    signedIn(await attempt(right(account)), account);
 
     login.clock.advance(WINDOW);
-    const after = await login.gql(LogIn, right(account), { ip: randomIp() });
-    expect(after.data?.logIn).toMatchObject({ __typename: 'AuthPayload', user: { email: account.email } });
+    signedIn(await attempt(right(account), ip), account);
   });
 
-  it('lets an account in below the limit, and a success starts the count again', async () => {
+  it('never keeps the owner out: a stranger failing 50 times from other addresses does not slow the owner’s own address, and slows a new one by at most the longest delay', async () => {
+    startFreshWindow(login.clock);
+    const owner = await newAccount(login, 'owner');
+    const home = randomIp();
+    signedIn(await attempt(right(owner), home), owner);
+
+    /** The stranger guesses from a new address each time, as fast as the delays allow. */
+    async function hammer(failures: number) {
+      const waits: number[] = [];
+      for (let failed = 0; failed < failures; ) {
+        const result = await attempt(wrong(owner.email));
+        if (result.data?.logIn?.__typename === 'InvalidCredentialsError') failed++;
+        else {
+          const wait = tooManyAttempts(result, MAX);
+          waits.push(wait);
+          login.clock.advance(wait);
+        }
+      }
+      return waits;
+    }
+
+    const waits = await hammer(50);
+    // The stranger got slower and slower, up to the cap, and never locked out.
+    expect(waits.length).toBe(50 - FREE);
+    expect(waits.at(-1)).toBeGreaterThan(MAX / 2);
+    // At home the owner gets straight in, though the stranger has just failed again.
+    signedIn(await attempt(right(owner), home), owner);
+
+    // Away from home, the owner waits at most the longest delay, once, then gets in.
+    await hammer(FREE + 3);
+    const away = randomIp();
+    const wait = tooManyAttempts(await attempt(right(owner), away), MAX);
+    login.clock.advance(wait);
+    signedIn(await attempt(right(owner), away), owner);
+  });
+
+  it('slows an account down progressively from addresses it has not logged in from, and a success resets that', async () => {
+    startFreshWindow(login.clock);
+    const account = await newAccount(login, 'slowed');
+    for (let i = 0; i < FREE; i++) await failOnce(account.email);
+
+    // Each delay counts from the last failure and doubles, up to the cap: 60, 120, 240, 240 seconds.
+    for (const delay of [BASE, 2 * BASE, 4 * BASE, MAX]) {
+      const wait = tooManyAttempts(await attempt(wrong(account.email)), delay);
+      expect(wait).toBeGreaterThan(delay / 2);
+      login.clock.advance(wait);
+      await failOnce(account.email);
+    }
+    login.clock.advance(tooManyAttempts(await attempt(right(account)), MAX));
+    signedIn(await attempt(right(account)), account);
+
+    // The success forgot the failures: the free ones again, then the first delay.
+    for (let i = 0; i < FREE; i++) await failOnce(account.email);
+    expect(tooManyAttempts(await attempt(wrong(account.email)), BASE)).toBeGreaterThan(BASE / 2);
+  });
+
+  it('forgets an account’s failures once it has been quiet for the window', async () => {
+    startFreshWindow(login.clock);
+    const account = await newAccount(login, 'quiet');
+    for (let i = 0; i < FREE; i++) await failOnce(account.email);
+    tooManyAttempts(await attempt(wrong(account.email)), BASE);
+
+    login.clock.advance(WINDOW);
+    for (let i = 0; i < FREE; i++) await failOnce(account.email);
+  });
+
+  it('lets an account in below the limits, and a success starts the count again', async () => {
     startFreshWindow(login.clock);
     const account = await newAccount(login, 'under');
+    const ip = randomIp();
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < PER_ACCOUNT - 1; i++) await failOnce(account.email);
-      const result = await login.gql(LogIn, right(account), { ip: randomIp() });
-      expect(result.data?.logIn?.__typename).toBe('AuthPayload');
+      for (let i = 0; i < PER_PAIR - 1; i++) await failOnce(account.email, { ip });
+      for (let i = 0; i < FREE - PER_PAIR; i++) await failOnce(account.email);
+      signedIn(await attempt(right(account), ip), account);
     }
   });
 
-  it('counts concurrent failures, so parallel guesses cannot exceed the per-account limit', async () => {
+  it('counts concurrent failures from one address, so parallel guesses cannot exceed its limit', async () => {
     startFreshWindow(login.clock);
-    const account = await newAccount(login, 'parallel');
-    const attempts = PER_ACCOUNT * 3;
-    const results = await Promise.all(
-      Array.from({ length: attempts }, () => login.gql(LogIn, wrong(account.email), { ip: randomIp() })),
-    );
+    const account = await newAccount(login, 'parallel-pair');
+    const ip = randomIp();
+    const attempts = PER_PAIR * 4;
+    const results = await Promise.all(Array.from({ length: attempts }, () => attempt(wrong(account.email), ip)));
     const kinds = results.map((r) => r.data?.logIn?.__typename);
-    expect(kinds.filter((k) => k === 'InvalidCredentialsError').length).toBeLessThanOrEqual(PER_ACCOUNT);
-    expect(kinds.filter((k) => k === 'TooManyAttemptsError').length).toBeGreaterThanOrEqual(attempts - PER_ACCOUNT);
-    expectTooManyAttempts(await login.gql(LogIn, right(account), { ip: randomIp() }));
+    expect(kinds.filter((k) => k === 'InvalidCredentialsError').length).toBeLessThanOrEqual(PER_PAIR);
+    expect(kinds.filter((k) => k === 'TooManyAttemptsError').length).toBeGreaterThanOrEqual(attempts - PER_PAIR);
+    tooManyAttempts(await attempt(right(account), ip));
+  });
+
+  it('counts concurrent failures from many addresses, so parallel guesses cannot skip the delays', async () => {
+    startFreshWindow(login.clock);
+    const account = await newAccount(login, 'parallel-account');
+    const attempts = FREE * 4;
+    const results = await Promise.all(Array.from({ length: attempts }, () => attempt(wrong(account.email))));
+    const kinds = results.map((r) => r.data?.logIn?.__typename);
+    expect(kinds.filter((k) => k === 'InvalidCredentialsError').length).toBe(FREE);
+    expect(kinds.filter((k) => k === 'TooManyAttemptsError').length).toBe(attempts - FREE);
+    tooManyAttempts(await attempt(right(account)), BASE);
   });
 
   it('refuses an address after too many failures across accounts, while another address still gets in', async () => {
@@ -416,13 +512,11 @@ describe('log-in brute force', () => {
     for (const victim of victims) await failOnce(victim.email, { ip });
 
     const account = await newAccount(login, 'bystander');
-    expectTooManyAttempts(await login.gql(LogIn, right(account), { ip }));
-    const elsewhere = await login.gql(LogIn, right(account), { ip: randomIp() });
-    expect(elsewhere.data?.logIn?.__typename).toBe('AuthPayload');
+    tooManyAttempts(await attempt(right(account), ip));
+    signedIn(await attempt(right(account)), account);
 
     login.clock.advance(WINDOW);
-    const later = await login.gql(LogIn, right(account), { ip });
-    expect(later.data?.logIn?.__typename).toBe('AuthPayload');
+    signedIn(await attempt(right(account), ip), account);
   });
 
   it('counts failures against the address the proxy saw, not one the client put in X-Forwarded-For', async () => {
@@ -433,7 +527,7 @@ describe('log-in brute force', () => {
     for (let i = 0; i < PER_ADDRESS; i++) await failOnce(uniqueEmail('spoof'), viaProxy());
 
     const account = await newAccount(login, 'spoofed');
-    expectTooManyAttempts(await login.gql(LogIn, right(account), viaProxy()));
+    tooManyAttempts(await login.gql(LogIn, right(account), viaProxy()));
   });
 });
 

@@ -2,14 +2,15 @@
 // token, password, JWT or authorization value; the logger scrubs their shapes at every level; and
 // production refuses to start with the file mailer or a localhost accept link unless told to.
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportPKCS8, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/passwords.js';
 import { parseConfig } from '../src/config.js';
-import { createMailboxProofs, inviteUrl, newInvitationToken } from '../src/invitations/tokens.js';
+import { createMailboxProofs, inviteUrl } from '../src/invitations/tokens.js';
 import { createLogger, type LogLevel } from '../src/lib/logger.js';
+import { newSecretToken } from '../src/lib/secretTokens.js';
 import { graphql } from './generated/index.js';
 import { startTestApp, workerPass } from './helpers/app.js';
 import { isolatedDatabase } from './helpers/db.js';
@@ -68,6 +69,33 @@ function emailedLink(outbox: string, token: string): string {
   throw new Error(`no email in ${outbox} carries the link of ${token}`);
 }
 
+/** The password reset link in an `.eml` the file mailer wrote, if one is there yet. */
+function emailedResetLink(outbox: string): string | undefined {
+  for (const file of existsSync(outbox) ? readdirSync(outbox) : []) {
+    const raw = readFileSync(path.join(outbox, file), 'utf8')
+      .replace(/=\r?\n/g, '')
+      .replace(/=3D/gi, '=');
+    const link = /https:\/\/invitations\.example\.com\/reset-password#token=[\w.%-]+/.exec(raw)?.[0];
+    if (link) return link;
+  }
+  return undefined;
+}
+
+const RequestReset = graphql(`
+  mutation LogsRequestReset($input: RequestPasswordResetInput!) {
+    requestPasswordReset(input: $input) { __typename }
+  }
+`);
+
+const Reset = graphql(`
+  mutation LogsReset($input: ResetPasswordInput!) {
+    resetPassword(input: $input) {
+      __typename
+      ... on ResetPasswordPayload { auth { token } }
+    }
+  }
+`);
+
 describe('a production journey logged at debug level', () => {
   const lines: string[] = [];
   let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -111,7 +139,7 @@ describe('a production journey logged at debug level', () => {
     expect(preview.data?.invitationByToken?.__typename).toBe('InvitationPreview');
     const inviteePassword = `invitee-${randomUUID()}`;
     const accepted = await t.gql(Accept, {
-      input: { token: sent.token, name: 'Logged Invitee', password: inviteePassword },
+      input: { token: sent.token, proof: link.split('#proof=')[1], name: 'Logged Invitee', password: inviteePassword },
     });
     const payload = accepted.data?.acceptInvitation;
     if (payload?.__typename !== 'AcceptInvitationPayload' || !payload.auth) {
@@ -124,6 +152,21 @@ describe('a production journey logged at debug level', () => {
     expect(refused.data?.logIn?.__typename).toBe('InvalidCredentialsError');
     const loggedIn = await t.gql(LogIn, { input: { email: owner.email, password: owner.password } });
     if (loggedIn.data?.logIn?.__typename !== 'AuthPayload') expect.fail(`log-in failed: ${JSON.stringify(loggedIn)}`);
+    // A password reset, through its emailed link.
+    await t.gql(RequestReset, { input: { email: owner.email } });
+    const outbox = path.join(t.app.config.DATA_DIR, 'outbox');
+    const resetLink = await eventually(
+      async () => emailedResetLink(outbox),
+      (found) => found !== undefined,
+      workerPass(t),
+    );
+    if (!resetLink) expect.fail('no reset email');
+    const resetToken = decodeURIComponent(resetLink.split('#token=')[1] ?? '');
+    const newPassword = `reset-${randomUUID()}`;
+    const reset = await t.gql(Reset, { input: { token: resetToken, password: newPassword } });
+    if (reset.data?.resetPassword?.__typename !== 'ResetPasswordPayload') {
+      expect.fail(`reset failed: ${JSON.stringify(reset)}`);
+    }
     // A forged token and a garbage one on the authorization header.
     const forged = `${owner.token.slice(0, -8)}AAAAAAAA`;
     for (const bearer of [forged, 'not-a-token-at-all']) {
@@ -148,6 +191,11 @@ describe('a production journey logged at debug level', () => {
       loginJwt: loggedIn.data.logIn.token,
       inviteeJwt: payload.auth.token,
       forgedJwt: forged,
+      resetLink,
+      resetToken,
+      resetVerifier: resetToken.split('.')[1],
+      newPassword,
+      resetJwt: reset.data.resetPassword.auth.token,
     };
     expect(Object.entries(secrets).filter(([, secret]) => !secret || logged.includes(secret))).toEqual([]);
     expect(logged).not.toMatch(/eyJ[\w-]+\./);
@@ -159,7 +207,7 @@ describe('a production journey logged at debug level', () => {
 
 describe('the logger', () => {
   it('scrubs links, tokens, proofs, JWTs, bearer values, password hashes and URL passwords from every line at every level', async () => {
-    const token = newInvitationToken().token;
+    const token = newSecretToken().token;
     const link = inviteUrl('https://invitations.example.com/invite/{token}', token);
     const emailed = createMailboxProofs(productionKey).mailboxLink(link, token);
     const proof = emailed.split('#proof=')[1] ?? '';

@@ -1,12 +1,12 @@
 // Sign-up and log-in: passwords, the sessions they open, and the brute-force limits on failed
-// log-ins (per account and per client address). Talks to the account store, the password hasher,
-// the sessions, the rate limiter, the audit log, for sign-up's first organisation the
-// organisations, and for its verification email the account links.
+// log-ins (loginLimits.ts). Talks to the account store, the password hasher, the sessions, the
+// login limits, the audit log, for sign-up's first organisation the organisations, and for its
+// verification email the account links.
 import type { Actor, AuditLog } from '../audit/log.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/passwords.js';
-import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
+import type { Clock } from '../lib/clock.js';
 import {
   EmailTakenError,
   fail,
@@ -17,14 +17,12 @@ import {
 } from '../lib/errors.js';
 import type { RateLimiter } from '../rateLimits/limiter.js';
 import type { AccountLinks } from './links.js';
+import { createLoginLimits, type LoginLimitsConfig } from './loginLimits.js';
 import type { OrganizationService } from './organizations.js';
 import type { Sessions, SignedIn } from './sessions.js';
 import type { AccountStore, Organization } from './store.js';
 
-export type LoginLimits = Pick<
-  Config,
-  'LOGIN_MAX_FAILURES_PER_ACCOUNT' | 'LOGIN_MAX_FAILURES_PER_ADDRESS' | 'LOGIN_FAILURE_WINDOW_SECONDS'
->;
+export type LoginLimits = LoginLimitsConfig;
 
 export function createCredentialService(deps: {
   /** For audit rows written outside a transaction. */
@@ -35,10 +33,12 @@ export function createCredentialService(deps: {
   rateLimiter: RateLimiter;
   organizations: Pick<OrganizationService, 'addOrganization'>;
   config: LoginLimits;
+  clock: Clock;
   audit: AuditLog;
 }) {
-  const { db, store, sessions, links, rateLimiter, organizations, config, audit } = deps;
+  const { db, store, sessions, links, rateLimiter, organizations, config, clock, audit } = deps;
   const { signIn } = sessions;
+  const limits = createLoginLimits({ db, clock, rateLimiter, config });
 
   return {
     async signUp(
@@ -68,16 +68,8 @@ export function createCredentialService(deps: {
       input: { email: string; password: string },
       actor: Actor,
     ): Promise<Result<SignedIn, TooManyAttemptsError | InvalidCredentialsError>> {
-      const seconds = config.LOGIN_FAILURE_WINDOW_SECONDS;
-      const windows = [
-        { key: `login:account:${input.email}`, limit: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, seconds },
-        ...(actor.ip ? [{ key: `login:ip:${actor.ip}`, limit: config.LOGIN_MAX_FAILURES_PER_ADDRESS, seconds }] : []),
-      ];
-      // Count the attempt before checking the password, so parallel guesses cannot all slip in
-      // under the limit; a success takes its attempt back.
-      const hits = await rateLimiter.hitAll(windows);
-      const wait = Math.max(0, ...hits.map((h, i) => (h.count > (windows[i]?.limit ?? 0) ? h.retryAfter : 0)));
-      if (wait > 0) return fail(new TooManyAttemptsError(wait));
+      const admission = await limits.admit(input.email, actor.ip);
+      if (!admission.admitted) return fail(new TooManyAttemptsError(admission.retryAfter));
 
       const user = await store.userByEmail(input.email);
       let valid = false;
@@ -92,8 +84,7 @@ export function createCredentialService(deps: {
         });
         return fail(new InvalidCredentialsError());
       }
-      await rateLimiter.reset(`login:account:${input.email}`);
-      await Promise.all(windows.slice(1).map((w) => rateLimiter.release(w)));
+      await admission.attempt.succeeded();
       await audit.record(
         db,
         { ...actor, userId: user.id },

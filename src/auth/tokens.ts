@@ -28,9 +28,13 @@ interface Checked {
   until: number;
 }
 
-export type VerifiedToken =
+export type VerifiedToken = (
   | { kind: 'local'; userId: string; generation: number }
-  | { kind: 'external'; issuer: string; subject: string; email?: string; emailVerified: boolean; name?: string };
+  | { kind: 'external'; issuer: string; subject: string; email?: string; emailVerified: boolean; name?: string }
+) & {
+  /** The token's `exp`: what rests on the token (a subscription, a socket) ends then too. */
+  expiresAt: Date;
+};
 
 export interface TokenService {
   /** A token for the account, in its current session generation (a password reset moves it on). */
@@ -79,7 +83,8 @@ export async function createTokenService(deps: {
     });
     if (!payload.sub) return null;
     const generation = typeof payload.gen === 'number' && Number.isSafeInteger(payload.gen) ? payload.gen : 0;
-    return { verified: { kind: 'local', userId: payload.sub, generation }, until: (payload.exp ?? 0) * 1000 };
+    const expiresAt = new Date((payload.exp ?? 0) * 1000);
+    return { verified: { kind: 'local', userId: payload.sub, generation, expiresAt }, until: expiresAt.getTime() };
   }
 
   async function verifyExternal(token: string): Promise<Checked | null> {
@@ -100,6 +105,7 @@ export async function createTokenService(deps: {
         email: typeof payload.email === 'string' ? payload.email : undefined,
         emailVerified: payload.email_verified === true,
         name: typeof payload.name === 'string' ? payload.name : undefined,
+        expiresAt: new Date((payload.exp ?? 0) * 1000),
       },
       // The provider may rotate or withdraw its keys: look again now and then.
       until: Math.min((payload.exp ?? 0) * 1000, clock.now().getTime() + EXTERNAL_RECHECK_MS),

@@ -16,6 +16,8 @@ export interface Context {
   viewer: Viewer | null;
   actor: Actor;
   clock: Clock;
+  /** When the credential the request rests on expires (null without one): a subscription ends then. */
+  credentialExpiresAt: Date | null;
   /** From the `Idempotency-Key` header; an input field of the same name wins. */
   idempotencyKey: string | null;
   /** The viewer's memberships, read with the viewer when the request starts. */
@@ -56,18 +58,19 @@ function bearer(authorization: string): string | null {
 
 /**
  * Resolves who is asking, with their memberships (read together: nearly every signed-in request
- * needs both); a credential that is present but not valid is refused outright.
+ * needs both) and when their credential expires; a credential that is present but not valid is
+ * refused outright.
  */
 export async function resolveViewer(
   services: Services,
   authorization: string | null | undefined,
-): Promise<(Viewer & { memberships: Membership[] }) | null> {
+): Promise<(Viewer & { memberships: Membership[]; expiresAt: Date }) | null> {
   if (authorization == null || authorization === '') return null;
   const token = bearer(authorization) ?? (authorization.includes(' ') ? null : authorization);
   const verified = token ? await services.tokens.verify(token) : null;
   const viewer = verified ? await services.accounts.viewerForToken(verified) : undefined;
-  if (!viewer) throw badCredentials();
-  return viewer;
+  if (!verified || !viewer) throw badCredentials();
+  return { ...viewer, expiresAt: verified.expiresAt };
 }
 
 export async function createContext(db: Db, services: Services, clock: Clock, facts: RequestFacts): Promise<Context> {
@@ -79,6 +82,7 @@ export async function createContext(db: Db, services: Services, clock: Clock, fa
     viewer: resolved && { user: resolved.user },
     actor: { userId: resolved?.user.id ?? null, ip: facts.ip, userAgent: facts.userAgent },
     clock,
+    credentialExpiresAt: resolved?.expiresAt ?? null,
     idempotencyKey: facts.idempotencyKey ?? null,
     memberships: () => {
       memberships ??= resolved ? services.accounts.membershipsOf(resolved.user.id) : Promise.resolve([]);

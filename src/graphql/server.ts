@@ -1,5 +1,6 @@
 // The GraphQL server over HTTP and SSE: yoga with the schema, error masking, the request context
-// and its plugins (the HTTP routes, CSRF prevention, graphql-armor limits, introspection off).
+// and its plugins (the HTTP routes, CSRF prevention, graphql-armor limits, introspection off,
+// subscriptions ending with their token).
 // Talks to the services through the context it builds for each request.
 import type http from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -13,11 +14,13 @@ import type { Db } from '../db/client.js';
 import { clientIp } from '../http/clientIp.js';
 import { corsFor, varyOnOrigin } from '../http/cors.js';
 import type { Clock } from '../lib/clock.js';
+import type { Deadlines } from '../lib/deadlines.js';
 import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services.js';
 import { type Context, createContext, type RequestFacts } from './context.js';
 import { useNoSuggestions } from './noSuggestions.js';
 import { schema } from './schema.js';
+import { useSessionExpiry } from './sessionExpiry.js';
 
 const noIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
@@ -32,11 +35,13 @@ export function createGraphQLServer(deps: {
   db: Db;
   services: Services;
   clock: Clock;
+  /** The app's deadlines, which end each subscription when its token expires. */
+  deadlines: Deadlines;
   logger: Logger;
   /** Routes answered before GraphQL runs. */
   routes: Plugin;
 }) {
-  const { config, db, services, clock, logger, routes } = deps;
+  const { config, db, services, clock, deadlines, logger, routes } = deps;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -86,6 +91,7 @@ export function createGraphQLServer(deps: {
       // A validation rule, so every door that validates (HTTP, SSE, graphql-ws) refuses alike.
       ...(config.introspection ? [] : [noIntrospection]),
       ...(config.production ? [useNoSuggestions()] : []),
+      useSessionExpiry(deadlines),
     ],
   });
 }

@@ -10,3 +10,11 @@ export const rateLimitCounters = pgTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
+
+// Progressive delays shared by every instance: one row per key, its failures in a row and when
+// the last one was counted (each further attempt waits longer since it).
+export const rateLimitBackoffs = pgTable('rate_limit_backoffs', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+});

@@ -31,7 +31,7 @@ builder.mutationField('logIn', (t) =>
     type: AuthPayload,
     nullable: true,
     description:
-      'Signs in with email and password. Refuses a wrong email or password alike, and, after too many failures for the account or the address, every attempt until the window passes.',
+      'Signs in with email and password. Refuses a wrong email or password alike. Too many failures from one address, for one account or across accounts, refuse that address until the window passes; too many for an account from addresses it has not logged in from make each further attempt from them wait longer (`retryAfter`), never locking the account.',
     args: { input: t.arg({ type: LogInInput, required: true, description: 'The credentials.' }) },
     errors: errors.union('A bearer token, or why it was refused.'),
     resolve: async (_root, { input }, ctx) => errors.unwrap(await ctx.services.accounts.logIn(input, ctx.actor)),

@@ -26,11 +26,25 @@ CREATE TABLE "account_tokens" (
 	"created_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "login_addresses" (
+	"email" text,
+	"address" text,
+	"last_login_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "login_addresses_pkey" PRIMARY KEY("email","address")
+);
+--> statement-breakpoint
+CREATE TABLE "rate_limit_backoffs" (
+	"key" text PRIMARY KEY,
+	"failures" integer NOT NULL,
+	"last_failure_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "session_generation" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX "account_emails_due_idx" ON "account_emails" ("state","available_at");--> statement-breakpoint
 CREATE INDEX "account_tokens_user_idx" ON "account_tokens" ("user_id","purpose");--> statement-breakpoint
 ALTER TABLE "account_emails" ADD CONSTRAINT "account_emails_user_id_users_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE;--> statement-breakpoint
-ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_user_id_users_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE;--> statement-breakpoint
+ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_user_id_users_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE;
+--> statement-breakpoint
 -- Accounts that an anonymous accept made before the mailbox proof existed were marked verified by a
 -- link the inviter had seen too: they proved nothing. They keep working, unverified, until their
 -- owner verifies the address (a verification email or a password reset).
