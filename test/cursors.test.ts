@@ -1,15 +1,18 @@
 // Forged cursors on every connection (invitations in each order, the audit log, an organization's
-// members): each is refused as INVALID_CURSOR for that field, never an internal error, and the
-// cursors the server gave out keep paging.
+// members), in test and production settings: each is refused as INVALID_CURSOR for that field,
+// never an internal error, and the cursors the server gave out keep paging.
 import { count, eq } from 'drizzle-orm';
+import { exportPKCS8, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { auditLog, invitations, memberships } from '../src/db/schema/index.js';
 import { graphql } from './generated/index.js';
-import { type GraphQLResult, useTestApp } from './helpers/app.js';
+import { type GraphQLResult, type TestApp, useTestApp } from './helpers/app.js';
 import { invite } from './helpers/invitations.js';
 import { type Account, newAccount, newMember } from './helpers/seed.js';
 
 const t = useTestApp();
+const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+const prod = useTestApp({ NODE_ENV: 'production', JWT_PRIVATE_KEY: await exportPKCS8(privateKey) });
 
 const EveryConnection = graphql(`
   query CursorsEveryConnection($organizationId: ID!, $first: Int, $after: String, $before: String) {
@@ -57,11 +60,11 @@ function edgesAt(data: Answer['data'], path: readonly string[]): Edge[] | null {
 }
 
 /** An organization with two of everything: invitations, audit entries, members. */
-async function organizationWithPages() {
-  const owner = await newAccount(t, 'cursors');
-  await invite(t, owner);
-  await invite(t, owner);
-  await newMember(t, owner, 'MEMBER');
+async function organizationWithPages(app: TestApp = t) {
+  const owner = await newAccount(app, 'cursors');
+  await invite(app, owner);
+  await invite(app, owner);
+  await newMember(app, owner, 'MEMBER');
   return owner;
 }
 
@@ -81,8 +84,8 @@ async function footprint(owner: Account) {
   return { invitations: rows?.n, audits: audits?.n, members: members?.n };
 }
 
-const page = (owner: Account, variables: { first?: number; after?: string; before?: string }) =>
-  t.gql(EveryConnection, { organizationId: owner.organizationId, first: 2, ...variables }, { token: owner.token });
+const page = (owner: Account, variables: { first?: number; after?: string; before?: string }, app: TestApp = t) =>
+  app.gql(EveryConnection, { organizationId: owner.organizationId, first: 2, ...variables }, { token: owner.token });
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const UUID = '00000000-0000-4000-8000-000000000000';
@@ -128,12 +131,15 @@ const forged: [string, string][] = [
   ['another plugin’s prefix', b64(`GPC:T:["D:1700000000000","S:${UUID}"]`)],
 ];
 
-describe('forged cursors', () => {
+describe.each([
+  ['test', t],
+  ['production', prod],
+])('forged cursors (%s settings)', (_settings, app) => {
   it.each(forged)('refuses %s as INVALID_CURSOR on every connection, in after and before', async (_label, cursor) => {
-    const owner = await organizationWithPages();
+    const owner = await organizationWithPages(app);
     const before = await footprint(owner);
     for (const argument of ['after', 'before'] as const) {
-      const result = await page(owner, { [argument]: cursor });
+      const result = await page(owner, { [argument]: cursor }, app);
       expect(result.status).toBe(200);
       expect(JSON.stringify(result)).not.toContain('INTERNAL_SERVER_ERROR');
       expect(result.data).toEqual({
@@ -157,9 +163,9 @@ describe('forged cursors', () => {
   });
 
   it('refuses a forged cursor written in the query as a literal, as when passed as a variable', async () => {
-    const owner = await organizationWithPages();
+    const owner = await organizationWithPages(app);
     const cursor = b64(`DC:T:["D:abc","S:${UUID}"]`);
-    const response = await t.post(
+    const response = await app.post(
       { query: `{ invitations(organizationId: "${owner.organizationId}", after: "${cursor}") { totalCount } }` },
       { token: owner.token },
     );
