@@ -21,7 +21,9 @@ function git(args: string[]): string | null {
 
 /** Frozen committed versions of the SDL, oldest first, as far as the clone's history reaches. */
 export function frozenHistory(): { commit: string; sdl: string }[] {
-  const commits = (git(['log', '--format=%H', '--', SDL]) ?? '').split('\n').filter(Boolean);
+  // The main line only: a merged branch's versions were checked on the branch, and beside the
+  // main line's they would read as removals of what the branch did not have yet.
+  const commits = (git(['log', '--first-parent', '--format=%H', '--', SDL]) ?? '').split('\n').filter(Boolean);
   const versions: { commit: string; sdl: string }[] = [];
   for (const commit of commits) {
     const sdl = git(['show', `${commit}:${SDL}`]);

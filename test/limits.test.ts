@@ -1,12 +1,17 @@
-// Abuse limits and hardening, through the real HTTP server: query depth, aliases, tokens and cost;
-// production switches (introspection, suggestions, GraphiQL); CSRF; no mutations over GET; body
-// size; log-in brute force per account and address, per address, and an account's progressive
-// delays that strangers cannot turn into a lock-out; health; masked unexpected errors.
+// Abuse limits and hardening, through the real server: query depth, aliases, directives, tokens and
+// cost, each refused with its code over HTTP, graphql-ws and SSE, page sizes priced alike as
+// literals and variables; production switches (introspection, suggestions, GraphiQL); CSRF; no
+// mutations over GET; body size; log-in brute force per account and address, per address, and an
+// account's progressive delays that strangers cannot turn into a lock-out; health; masked
+// unexpected errors.
 import { randomUUID } from 'node:crypto';
 import { count, sql } from 'drizzle-orm';
 import { print } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { users } from '../src/db/schema/index.js';
 import { encodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
@@ -63,12 +68,13 @@ async function run(app: TestApp, query: string, token?: string): Promise<Body & 
   return { status: response.status, ...((await response.json()) as Body) };
 }
 
-/** Refused before execution, with a message that names neither the limit nor what was found. */
-function expectRefusedByLimit(result: Body, limit: number) {
+/** Refused before execution with its code, and a message that names neither the limit nor what was found. */
+function expectRefusedByLimit(result: Body, limit: number, code: string) {
   expect(result.data ?? undefined).toBeUndefined();
   expect(result.errors).toHaveLength(1);
+  expect(result.errors?.[0]?.extensions).toEqual({ code });
   const message = result.errors?.[0]?.message ?? '';
-  expect(message).toMatch(/validation error/i);
+  expect(message).not.toMatch(/syntax error|validation error/i);
   expect(message).not.toContain(String(limit));
   expect(message).not.toMatch(/\d/);
 }
@@ -91,6 +97,15 @@ function signUpBody(email: string, extensions?: Record<string, unknown>) {
 
 const repeat = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(' ');
 
+// `{` + 99 × `aN: __typename` (3 tokens each, aliases of __typename are not counted) + extra
+// `__typename`s + `}`: 300 tokens with one extra, 301 with two. Costs stay near 100, under 150.
+const tokensQuery = (extra: number) =>
+  `{ ${repeat(99, (i) => `a${i}: __typename`)} ${repeat(extra, () => '__typename')} }`;
+
+// graphql-armor's cost: a scalar costs 1, an object 2 plus 1.5 × its children. So
+// `{ viewer { user { id × n } } }` costs 2 + 1.5 × (2 + 1.5n) = 5 + 2.25n: 151.25 for 65, 149 for 64.
+const costQuery = (ids: number) => `{ viewer { user { ${repeat(ids, () => 'id')} } } }`;
+
 describe('query limits', () => {
   it('refuses a query one level deeper than MAX_QUERY_DEPTH without naming the limit', async () => {
     const account = await newAccount(t, 'depth');
@@ -100,7 +115,7 @@ describe('query limits', () => {
       '{ viewer { memberships { organization { members { nodes { organization { id } } } } } } }',
       account.token,
     );
-    expectRefusedByLimit(result, DEPTH);
+    expectRefusedByLimit(result, DEPTH, 'QUERY_TOO_DEEP');
   });
 
   it('runs a query exactly MAX_QUERY_DEPTH deep', async () => {
@@ -113,7 +128,7 @@ describe('query limits', () => {
   it('refuses one alias more than MAX_QUERY_ALIASES without naming the limit', async () => {
     const account = await newAccount(t, 'alias');
     const result = await run(t, `{ viewer { ${repeat(ALIASES + 1, (i) => `a${i}: user { id }`)} } }`, account.token);
-    expectRefusedByLimit(result, ALIASES);
+    expectRefusedByLimit(result, ALIASES, 'TOO_MANY_ALIASES');
   });
 
   it('runs a query with exactly MAX_QUERY_ALIASES aliases', async () => {
@@ -125,14 +140,9 @@ describe('query limits', () => {
     expect(viewer.a0).toEqual({ id: account.userId });
   });
 
-  // `{` + 99 × `aN: __typename` (3 tokens each, aliases of __typename are not counted) + extra
-  // `__typename`s + `}`: 300 tokens with one extra, 301 with two. Costs stay near 100, under 150.
-  const tokensQuery = (extra: number) =>
-    `{ ${repeat(99, (i) => `a${i}: __typename`)} ${repeat(extra, () => '__typename')} }`;
-
   it('refuses a document one token over MAX_QUERY_TOKENS without naming the limit', async () => {
     const result = await run(t, tokensQuery(2));
-    expectRefusedByLimit(result, TOKENS);
+    expectRefusedByLimit(result, TOKENS, 'QUERY_TOO_LARGE');
   });
 
   it('runs a document of exactly MAX_QUERY_TOKENS tokens', async () => {
@@ -142,14 +152,10 @@ describe('query limits', () => {
     expect(result.data?.__typename).toBe('Query');
   });
 
-  // graphql-armor's cost: a scalar costs 1, an object 2 plus 1.5 × its children. So
-  // `{ viewer { user { id × n } } }` costs 2 + 1.5 × (2 + 1.5n) = 5 + 2.25n: 151.25 for 65, 149 for 64.
-  const costQuery = (ids: number) => `{ viewer { user { ${repeat(ids, () => 'id')} } } }`;
-
   it('refuses a query costing more than MAX_QUERY_COST without naming the limit', async () => {
     const account = await newAccount(t, 'cost');
     const result = await run(t, costQuery(65), account.token);
-    expectRefusedByLimit(result, COST);
+    expectRefusedByLimit(result, COST, 'QUERY_TOO_COSTLY');
   });
 
   it('runs a query costing just under MAX_QUERY_COST', async () => {
@@ -157,6 +163,230 @@ describe('query limits', () => {
     const result = await run(t, costQuery(64), account.token);
     expect(result.errors).toBeUndefined();
     expect(result.data?.viewer).toEqual({ user: { id: account.userId } });
+  });
+});
+
+// `signUp` answering its organization's members, a page of `n`: graphql-armor's cost is
+// members (2 + 1.5 × nodes (2 + 1.5 × id)) × n = 7.25n, organization 2 + 1.5 × that, the
+// SignUpPayload fragment 2 + 1.5 × that, signUp 2 + 1.5 × that: 9.5 + 24.46875n, so 131.8 for
+// n = 5 and 156.3 for n = 6, against COST = 150. A mutation, so that a refusal can be seen to
+// have written nothing.
+const signUpPage = (first: string, declare = '') =>
+  `mutation LimitsSignUpPage($input: SignUpInput!${declare}) {
+    signUp(input: $input) { ... on SignUpPayload { organization { members(${first}) { nodes { id } } } } }
+  }`;
+
+const signUpInput = (email: string) => ({
+  email,
+  password: `pw-${randomUUID()}`,
+  name: 'Page Size',
+  organizationName: 'Page Size Ltd',
+});
+
+describe('page sizes cost the same written in the query or passed as a variable', () => {
+  const cases: [string, (n: number) => { query: string; variables?: Record<string, unknown> }][] = [
+    ['a literal', (n) => ({ query: signUpPage(`first: ${n}`) })],
+    ['a variable', (n) => ({ query: signUpPage('first: $n', ', $n: Int'), variables: { n } })],
+    ['a variable’s default', (n) => ({ query: signUpPage('first: $n', `, $n: Int = ${n}`) })],
+    [
+      'a variable for `last`',
+      (n) => ({ query: signUpPage('last: $n, before: $before', ', $n: Int, $before: String'), variables: { n } }),
+    ],
+  ];
+
+  it.each(cases)('refuses a page one too large as %s, and creates nothing', async (_label, body) => {
+    const email = uniqueEmail('costly');
+    const { query, variables } = body(6);
+    const response = await t.post({ query, variables: { ...variables, input: signUpInput(email) } });
+    const result = (await response.json()) as Body;
+    expectRefusedByLimit(result, COST, 'QUERY_TOO_COSTLY');
+    expect(await usersWithEmail(email)).toBe(0);
+  });
+
+  it.each(cases)('runs a page just within the cost as %s', async (_label, body) => {
+    const email = uniqueEmail('affordable');
+    const { query, variables } = body(5);
+    const response = await t.post({ query, variables: { ...variables, input: signUpInput(email) } });
+    const result = (await response.json()) as Body;
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.signUp).toEqual({ organization: { members: { nodes: [expect.any(Object)] } } });
+    expect(await usersWithEmail(email)).toBe(1);
+  });
+
+  it('prices the same document anew for each request’s variables', async () => {
+    const account = await newAccount(t, 'repriced');
+    const query = `query LimitsRepriced($id: ID!, $n: Int) { organization(id: $id) { members(first: $n) { nodes { id } } } }`;
+    // organization 2 + 1.5 × members 7.25n: 141.3 for n = 13, 152.1 for n = 14.
+    const send = async (n: number) =>
+      (await (
+        await t.post({ query, variables: { id: account.organizationId, n } }, { token: account.token })
+      ).json()) as Body;
+    for (const n of [13, 14, 13, 14]) {
+      const result = await send(n);
+      if (n === 13) expect(result).toEqual({ data: { organization: { members: { nodes: [expect.any(Object)] } } } });
+      else expectRefusedByLimit(result, COST, 'QUERY_TOO_COSTLY');
+    }
+  });
+
+  it('counts a page size passed to a fragment', async () => {
+    const account = await newAccount(t, 'fragment');
+    const query = `query LimitsFragment($id: ID!, $n: Int) { organization(id: $id) { ...Page } }
+      fragment Page on Organization { members(first: $n) { nodes { id } } }`;
+    const send = async (n: number) =>
+      (await (
+        await t.post({ query, variables: { id: account.organizationId, n } }, { token: account.token })
+      ).json()) as Body;
+    // organization 2 + 1.5 × (the spread 1 + 1.5 × (the fragment 2 + 1.5 × members 7.25n)).
+    expect((await send(5)).errors).toBeUndefined();
+    expectRefusedByLimit(await send(6), COST, 'QUERY_TOO_COSTLY');
+  });
+});
+
+type LimitCase = [code: string, limit: number, request: (account: Account) => GraphQLRequest];
+interface GraphQLRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+// One operation past each limit (MAX_QUERY_DEPTH and the rest as set above; directives: 20).
+const pastEachLimit: LimitCase[] = [
+  [
+    'QUERY_TOO_DEEP',
+    DEPTH,
+    () => ({ query: '{ viewer { memberships { organization { members { nodes { organization { id } } } } } } }' }),
+  ],
+  [
+    'TOO_MANY_ALIASES',
+    ALIASES,
+    () => ({ query: `{ viewer { ${repeat(ALIASES + 1, (i) => `a${i}: user { id }`)} } }` }),
+  ],
+  ['TOO_MANY_DIRECTIVES', 20, () => ({ query: `{ ${repeat(21, () => '__typename @include(if: true)')} }` })],
+  ['QUERY_TOO_LARGE', TOKENS, () => ({ query: tokensQuery(2) })],
+  [
+    'QUERY_TOO_COSTLY',
+    COST,
+    // 2 + 1.5 × 7.25 × 14 = 154.25, priced from the variable.
+    (account) => ({
+      query: 'query($id: ID!, $n: Int) { organization(id: $id) { members(first: $n) { nodes { id } } } }',
+      variables: { id: account.organizationId, n: 14 },
+    }),
+  ],
+];
+
+const limitsEnv = {
+  MAX_QUERY_DEPTH: String(DEPTH),
+  MAX_QUERY_ALIASES: String(ALIASES),
+  MAX_QUERY_TOKENS: String(TOKENS),
+  MAX_QUERY_COST: String(COST),
+};
+
+/** One operation over graphql-ws: what it answered, or what it was refused with. */
+async function overWs(app: TestApp, account: Account, request: GraphQLRequest) {
+  const client = createWsClient({
+    url: `${app.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${account.token}` },
+  });
+  try {
+    const results: unknown[] = [];
+    const refused = await new Promise<unknown>((resolve) => {
+      client.subscribe(request, {
+        next: (value) => results.push(value),
+        error: resolve,
+        complete: () => resolve(undefined),
+      });
+    });
+    return { results, refused };
+  } finally {
+    await client.dispose();
+  }
+}
+
+describe('limit refusals on every transport', () => {
+  const prod = useTestApp({ NODE_ENV: 'production', JWT_PRIVATE_KEY: productionKey, ...limitsEnv });
+
+  it.each(pastEachLimit)(
+    'answers %s over HTTP: 400 as GraphQL over HTTP, 200 as plain JSON',
+    async (code, limit, request) => {
+      const account = await newAccount(t, 'status');
+      const spec = await t.post(request(account), {
+        token: account.token,
+        headers: { accept: 'application/graphql-response+json' },
+      });
+      expect(spec.status).toBe(400);
+      expect(spec.headers.get('content-type')).toContain('application/graphql-response+json');
+      const specBody = (await spec.json()) as Body;
+      expectRefusedByLimit(specBody, limit, code);
+
+      const json = await t.post(request(account), { token: account.token, headers: { accept: 'application/json' } });
+      expect(json.status).toBe(200);
+      expect(await json.json()).toEqual(specBody);
+    },
+  );
+
+  it.each(pastEachLimit)('answers %s over graphql-ws as an error for that operation', async (code, limit, request) => {
+    const account = await newAccount(t, 'wslimit');
+    const { results, refused } = await overWs(t, account, request(account));
+    expect(results).toEqual([]);
+    expect(refused).toEqual([
+      expect.objectContaining({ message: expect.any(String), extensions: expect.objectContaining({ code }) }),
+    ]);
+    const [error] = refused as { message: string }[];
+    const overHttp = (await (await t.post(request(account), { token: account.token })).json()) as Body;
+    expect(error?.message).toBe(overHttp.errors?.[0]?.message);
+    expect(error?.message).not.toContain(String(limit));
+  });
+
+  it.each(pastEachLimit)(
+    'answers %s in production without naming the limit, over HTTP and graphql-ws',
+    async (code, limit, request) => {
+      const account = await newAccount(prod, 'prodlimit');
+      const overHttp = (await (await prod.post(request(account), { token: account.token })).json()) as Body;
+      expectRefusedByLimit(overHttp, limit, code);
+      const { results, refused } = await overWs(prod, account, request(account));
+      expect(results).toEqual([]);
+      expect(refused).toEqual([
+        expect.objectContaining({
+          message: overHttp.errors?.[0]?.message,
+          extensions: expect.objectContaining({ code }),
+        }),
+      ]);
+    },
+  );
+
+  it('answers a page size passed as a variable over SSE as the same literal', async () => {
+    const account = await newAccount(t, 'sselimit');
+    const client = createSseClient({
+      url: `${t.url}/graphql`,
+      headers: { authorization: `Bearer ${account.token}` },
+      retryAttempts: 0,
+    });
+    const once = (request: GraphQLRequest) =>
+      new Promise<{ results: unknown[]; refused?: unknown }>((resolve) => {
+        const results: unknown[] = [];
+        client.subscribe(request, {
+          next: (value) => results.push(value),
+          error: (refused) => resolve({ results, refused }),
+          complete: () => resolve({ results }),
+        });
+      });
+    const byVariable =
+      'query LimitsSse($id: ID!, $n: Int) { organization(id: $id) { members(first: $n) { nodes { id } } } }';
+    const byLiteral = (n: number) =>
+      `query LimitsSse($id: ID!) { organization(id: $id) { members(first: ${n}) { nodes { id } } } }`;
+    try {
+      const variable = await once({ query: byVariable, variables: { id: account.organizationId, n: 14 } });
+      const literal = await once({ query: byLiteral(14), variables: { id: account.organizationId } });
+      expect(variable).toEqual({
+        results: [{ errors: [expect.objectContaining({ extensions: { code: 'QUERY_TOO_COSTLY' } })] }],
+      });
+      expect(variable).toEqual(literal);
+      const within = await once({ query: byVariable, variables: { id: account.organizationId, n: 13 } });
+      expect(within).toEqual({ results: [{ data: { organization: { members: { nodes: [expect.any(Object)] } } } }] });
+    } finally {
+      client.dispose();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 // Range handling for analytics: which ranges and time zones are accepted, and how a range is cut
 // into the rollup periods (UTC hour, day, Monday week) that answer it. Pure; talks to nothing.
+import { isWithinInstantRange } from '../lib/instants.js';
 import { InvalidRangeError } from './errors.js';
 
 export const HOUR_MS = 3_600_000;
@@ -46,17 +47,29 @@ const addYears = (date: Date, years: number) => {
   return copy;
 };
 
-/** A range the analytics answer: not reversed, at most two years. */
+/** A range the analytics answer: not reversed, at most two years, between years 0001 and 9999. */
 export function checkRange(from: Date, to: Date): InvalidRangeError | null {
+  // A default edge (the live feed's, 30 days before `to`) may fall outside what the API holds.
+  if (!isWithinInstantRange(from.getTime()) || !isWithinInstantRange(to.getTime())) {
+    return new InvalidRangeError('The range must lie between the years 0001 and 9999');
+  }
   if (from > to) return new InvalidRangeError('The range ends before it starts');
   if (to > addYears(from, 2)) return new InvalidRangeError('The range may span at most two years');
   return null;
 }
 
+// The days whose edges are instants the API holds (src/lib/instants.ts) in every time zone: a
+// zone's offset is less than a day, and 0001-01-01 starts in year 0000 in UTC east of Greenwich.
+const FIRST_DAY = '0001-01-02';
+const LAST_DAY = '9999-12-30';
+
 /** A range of calendar days, YYYY-MM-DD, both included. */
 export function checkDayRange(from: string, to: string): InvalidRangeError | null {
   if (!DATE_PATTERN.test(from) || !DATE_PATTERN.test(to)) {
     return new InvalidRangeError('Dates are calendar days, YYYY-MM-DD');
+  }
+  if (from < FIRST_DAY || to > LAST_DAY) {
+    return new InvalidRangeError(`Days run from ${FIRST_DAY} to ${LAST_DAY}`);
   }
   return checkRange(new Date(`${from}T00:00:00Z`), new Date(`${to}T00:00:00Z`));
 }

@@ -1,6 +1,7 @@
 // Imports every type file, then builds the schema.
 import { type GraphQLSchema, isObjectType } from 'graphql';
 import { builder } from './builder.js';
+import { checkCursorsFirst } from './cursors.js';
 import { encodeGlobalID } from './globalId.js';
 import './types/DateTime.js';
 import './types/Date.js';
@@ -73,4 +74,6 @@ function describeTotalCounts(built: GraphQLSchema): GraphQLSchema {
   return built;
 }
 
-export const schema = describeTotalCounts(encodeNodeIdsInStep(builder.toSchema({ sortSchema: true })));
+export const schema = checkCursorsFirst(
+  describeTotalCounts(encodeNodeIdsInStep(builder.toSchema({ sortSchema: true }))),
+);

@@ -1,9 +1,8 @@
 // The GraphQL server over HTTP and SSE: yoga with the schema, error masking, the request context
-// and its plugins (the HTTP routes, CSRF prevention, graphql-armor limits, introspection off,
+// and its plugins (the HTTP routes, CSRF prevention, the query limits, introspection off,
 // subscriptions ending with their token).
 // Talks to the services through the context it builds for each request.
 import type http from 'node:http';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { PothosValidationError } from '@pothos/core';
@@ -18,6 +17,7 @@ import type { Deadlines } from '../lib/deadlines.js';
 import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services.js';
 import { type Context, createContext, type RequestFacts } from './context.js';
+import { useQueryLimits } from './limits.js';
 import { useNoSuggestions } from './noSuggestions.js';
 import { schema } from './schema.js';
 import { useSessionExpiry } from './sessionExpiry.js';
@@ -80,14 +80,7 @@ export function createGraphQLServer(deps: {
       routes,
       varyOnOrigin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),
-      EnvelopArmorPlugin({
-        maxDepth: { n: config.MAX_QUERY_DEPTH, exposeLimits: false, ignoreIntrospection: true },
-        maxAliases: { n: config.MAX_QUERY_ALIASES, exposeLimits: false },
-        maxTokens: { n: config.MAX_QUERY_TOKENS, exposeLimits: false },
-        maxDirectives: { n: 20, exposeLimits: false },
-        costLimit: { maxCost: config.MAX_QUERY_COST, exposeLimits: false, ignoreIntrospection: true },
-        blockFieldSuggestion: { enabled: config.production },
-      }),
+      useQueryLimits(config),
       // A validation rule, so every door that validates (HTTP, SSE, graphql-ws) refuses alike.
       ...(config.introspection ? [] : [noIntrospection]),
       ...(config.production ? [useNoSuggestions()] : []),

@@ -3,6 +3,7 @@ import { verifyAuditChain } from '../../audit/log.js';
 import { auditLog } from '../../db/schema/index.js';
 import { builder } from '../builder.js';
 import { connection, edge } from '../connections.js';
+import { cursorCheck, keysetOrder } from '../cursors.js';
 import { encodeGlobalID } from '../globalId.js';
 import { Organization } from './Organization.js';
 
@@ -55,6 +56,9 @@ const AuditLogIntegrity = builder
     }),
   });
 
+// seq has no unique constraint: the id breaks ties, as the drizzle plugin would have added it.
+const newestFirst = keysetOrder(auditLog, { seq: 'desc', id: 'desc' });
+
 builder.queryFields((t) => ({
   auditLog: t.withAuth({ authenticated: true }).drizzleConnection(
     {
@@ -66,9 +70,10 @@ builder.queryFields((t) => ({
       },
       authScopes: (_root, args) => ({ admin: args.organizationId.id }),
       totalCount: (_root, args, ctx) => ctx.db.$count(auditLog, eq(auditLog.organizationId, args.organizationId.id)),
+      extensions: cursorCheck(newestFirst.checkCursors),
       resolve: (query, _root, args, ctx) =>
         ctx.db.query.auditLog.findMany(
-          query({ where: { organizationId: args.organizationId.id }, orderBy: { seq: 'desc' } }),
+          query({ where: { organizationId: args.organizationId.id }, orderBy: newestFirst.orderBy }),
         ),
     },
     connection('AuditEntry', 'audit entries'),

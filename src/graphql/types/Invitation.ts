@@ -5,6 +5,7 @@ import { invitationFilterSql } from '../../invitations/queries.js';
 import { effectiveStatus } from '../../invitations/status.js';
 import { builder } from '../builder.js';
 import { connection, edge } from '../connections.js';
+import { cursorCheck, keysetOrder } from '../cursors.js';
 import { DeliveryStatus } from './DeliveryStatus.js';
 import { InvitationStatus } from './InvitationStatus.js';
 import { Organization } from './Organization.js';
@@ -110,12 +111,13 @@ const InvitationOrder = builder.enumType('InvitationOrder', {
   } as const,
 });
 
+// Each ends in the id, the tie-breaker the enum's description promises.
 const orderings = {
-  CREATED_AT_DESC: { createdAt: 'desc' },
-  CREATED_AT_ASC: { createdAt: 'asc' },
-  EXPIRES_AT_ASC: { expiresAt: 'asc' },
-  EMAIL_ASC: { email: 'asc' },
-} as const;
+  CREATED_AT_DESC: keysetOrder(invitations, { createdAt: 'desc', id: 'desc' }),
+  CREATED_AT_ASC: keysetOrder(invitations, { createdAt: 'asc', id: 'asc' }),
+  EXPIRES_AT_ASC: keysetOrder(invitations, { expiresAt: 'asc', id: 'asc' }),
+  EMAIL_ASC: keysetOrder(invitations, { email: 'asc', id: 'asc' }),
+};
 
 builder.queryFields((t) => ({
   invitation: t.withAuth({ authenticated: true }).drizzleField({
@@ -154,6 +156,9 @@ builder.queryFields((t) => ({
             ctx.clock.now(),
           ),
         ),
+      extensions: cursorCheck((args) =>
+        orderings[(args.orderBy as keyof typeof orderings) ?? 'CREATED_AT_DESC'].checkCursors(args),
+      ),
       resolve: (query, _root, args, ctx) =>
         ctx.db.query.invitations.findMany(
           query({
@@ -166,7 +171,7 @@ builder.queryFields((t) => ({
                   ctx.clock.now(),
                 ),
             },
-            orderBy: orderings[args.orderBy ?? 'CREATED_AT_DESC'],
+            orderBy: orderings[args.orderBy ?? 'CREATED_AT_DESC'].orderBy,
           }),
         ),
     },

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { memberships } from '../../db/schema/index.js';
 import { builder } from '../builder.js';
 import { connection, edge } from '../connections.js';
+import { checkOffsetCursors, cursorCheck } from '../cursors.js';
 import { Membership } from './Membership.js';
 import { Role } from './Role.js';
 
@@ -22,6 +23,7 @@ export const Organization = builder.drizzleNode('organizations', {
       {
         type: Membership,
         description: 'Its members, longest-standing first.',
+        extensions: cursorCheck(checkOffsetCursors),
         resolve: async (organization, args, ctx) => {
           const where = eq(memberships.organizationId, organization.id);
           return resolveOffsetConnection(
