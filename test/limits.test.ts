@@ -671,6 +671,24 @@ describe('log-in brute force', () => {
     signedIn(await attempt(right(owner), away), owner);
   });
 
+  it('counts the address an account signed up from as its owner’s: a stranger’s failures do not slow it', async () => {
+    startFreshWindow(login.clock);
+    const home = randomIp();
+    const email = uniqueEmail('fresh');
+    const password = `pw-${randomUUID()}`;
+    const signedUp = await login.gql(
+      SignUp,
+      { input: { email, password, name: 'Fresh Owner', organizationName: 'Fresh Org' } },
+      { ip: home },
+    );
+    expect(signedUp.data?.signUp?.__typename).toBe('SignUpPayload');
+    for (let i = 0; i < FREE; i++) await failOnce(email);
+    tooManyAttempts(await attempt(wrong(email)), BASE);
+
+    const result = await attempt({ input: { email, password } }, home);
+    expect(result.data?.logIn).toMatchObject({ __typename: 'AuthPayload', user: { email } });
+  });
+
   it('slows an account down progressively from addresses it has not logged in from, and a success resets that', async () => {
     startFreshWindow(login.clock);
     const account = await newAccount(login, 'slowed');

@@ -57,6 +57,7 @@ export function createCredentialService(deps: {
           return { user, organization };
         });
         links.queued();
+        await limits.signedUpFrom(signedUp.user.email, actor.ip);
         return ok({ ...(await signIn(signedUp.user)), organization: signedUp.organization });
       } catch (error) {
         if (isUniqueViolation(error)) return fail(new EmailTakenError());

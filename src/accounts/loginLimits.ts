@@ -78,6 +78,11 @@ export function createLoginLimits(deps: { db: Db; clock: Clock; rateLimiter: Rat
   }
 
   return {
+    /** The account was just made from `ip`: the address is one its owner uses. */
+    async signedUpFrom(email: string, ip: string | null): Promise<void> {
+      if (ip) await remember(email, ip);
+    },
+
     /** Counts an attempt to log in to `email` from `ip`, or says how long it must wait. */
     async admit(email: string, ip: string | null): Promise<Admission> {
       const accountKey = `login:account:${email}`;
