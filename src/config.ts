@@ -75,9 +75,9 @@ export const configSchema = z.object({
   DELIVERY_LEASE_SECONDS: positiveInt.default(60),
   DELIVERY_POLL_MS: positiveInt.default(500),
   DELIVERY_BATCH_SIZE: positiveInt.default(20),
-  // Emails a worker sends at once, as one transaction holding their invitation rows until the
-  // slowest is done. More than the SMTP pool's connections (5, or `?maxConnections=` on SMTP_URL)
-  // only queue inside the mailer.
+  // Emails a worker has in flight at once, each sent on its own (a continuous pool: a hung
+  // conversation takes one slot, the others keep flowing). More than the SMTP pool's connections
+  // (5, or `?maxConnections=` on SMTP_URL) only queue inside the mailer.
   DELIVERY_CONCURRENCY: positiveInt.default(5),
   MX_LOOKUP_ENABLED: bool.default(false),
   MX_LOOKUP_TIMEOUT_MS: positiveInt.default(3000),

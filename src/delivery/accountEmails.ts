@@ -1,16 +1,20 @@
 // Account emails (a password reset, an email verification): the delivery side of the accounts'
 // outbox port, and their sending. Rows are committed with their token, claimed with a lease like
-// invitation attempts, sent a few at a time, and retried with backoff until their tries are used
-// up or their link expires. Talks to the delivery store, the mailer, the sealer and the event bus.
+// invitation attempts, sent DELIVERY_CONCURRENCY at a time as a continuous pool (a hung
+// conversation holds one slot, not the others), retried with backoff until their tries are used
+// up or their link expires, and failed at once on a permanent refusal (replies.ts). Talks to the
+// delivery store, the mailer, the sealer and the event bus.
 import type { AccountOutbox } from '../accounts/outbox.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { createSlots } from '../lib/slots.js';
 import { backoffMs } from './finishing.js';
 import type { Mailer } from './mailer.js';
 import { composeAccountMail } from './message.js';
+import { isPermanent, refusalText } from './replies.js';
 import type { Sealer } from './sealing.js';
 import { type AccountEmailRow, claimDueAccountEmails, insertAccountEmail, settleAccountEmail } from './store.js';
 
@@ -51,6 +55,8 @@ export function createAccountMailing(deps: {
   sealer: Sealer;
   logger: Logger;
   workerId: string;
+  /** Called whenever a send ends and its slot frees. */
+  onFree?: () => void;
 }) {
   const { db, clock, config, mailer, sealer, logger, workerId } = deps;
 
@@ -72,8 +78,8 @@ export function createAccountMailing(deps: {
         }),
       );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (row.tries >= config.DELIVERY_MAX_TRIES) {
+      const message = refusalText(error);
+      if (isPermanent(error) || row.tries >= config.DELIVERY_MAX_TRIES) {
         logger.warn('account email failed for good', { email: row.id, tries: row.tries, error: message });
         await settleAccountEmail(db, row.id, workerId, { state: 'FAILED', at: clock.now(), error: message });
         return;
@@ -87,25 +93,44 @@ export function createAccountMailing(deps: {
     await settleAccountEmail(db, row.id, workerId, { state: 'SENT', at: clock.now() });
   }
 
+  const slots = createSlots(config.DELIVERY_CONCURRENCY, deps.onFree);
+
   return {
-    /** Sends what is due now, DELIVERY_CONCURRENCY at a time; resolves with how many it handled. */
-    async sendDue(): Promise<number> {
+    /**
+     * Claims what is due now, as many as there are free slots, and starts sending it; resolves
+     * with how many it claimed and, in `settled`, when those sends have ended. It never waits for
+     * a conversation before claiming more, so a hung one holds up only itself.
+     */
+    async fill(): Promise<{ handled: number; settled: Promise<unknown> }> {
       let handled = 0;
+      const started: Promise<void>[] = [];
       for (;;) {
+        const room = Math.min(config.DELIVERY_BATCH_SIZE, slots.free());
+        if (room === 0) break;
         const now = clock.now();
         const claimed = await claimDueAccountEmails(db, {
           workerId,
           now,
           until: new Date(now.getTime() + config.DELIVERY_LEASE_SECONDS * 1000),
-          batchSize: config.DELIVERY_BATCH_SIZE,
+          batchSize: room,
         });
         handled += claimed.length;
-        for (let i = 0; i < claimed.length; i += config.DELIVERY_CONCURRENCY) {
-          await Promise.all(claimed.slice(i, i + config.DELIVERY_CONCURRENCY).map(sendOne));
+        for (const row of claimed) {
+          started.push(
+            slots.run(() =>
+              sendOne(row).catch((error: unknown) => {
+                // Its lease runs out and another pass takes it over.
+                logger.error('account email crashed', { email: row.id, error: String(error) });
+              }),
+            ),
+          );
         }
-        if (claimed.length < config.DELIVERY_BATCH_SIZE) return handled;
+        if (claimed.length < room) break;
       }
+      return { handled, settled: Promise.all(started) };
     },
+    /** Resolves once every send started so far has ended. */
+    idle: () => slots.idle(),
   };
 }
 

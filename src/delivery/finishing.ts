@@ -1,6 +1,7 @@
 // Ending delivery attempts: SENT, SUPERSEDED, REJECTED or FAILED in one statement per outcome,
-// and a refused send retried with backoff until its tries are used up. Talks to the delivery
-// store and, for the invitation's status, the transitions.
+// and a refused send retried with backoff until its tries are used up, or FAILED at once when the
+// refusal is permanent (replies.ts). Talks to the delivery store and, for the invitation's
+// status, the transitions.
 import type { Config } from '../config.js';
 import type { Tx } from '../db/client.js';
 import type { DeliveryState } from '../db/schema/index.js';
@@ -22,6 +23,10 @@ export interface Refusal {
   invitation: Invitation;
   tries: number;
   error: string;
+  /** A 5xx reply (replies.ts): no retry. */
+  permanent: boolean;
+  /** The server's reply code, when it answered. */
+  responseCode?: number;
 }
 
 /** Exponential backoff with full jitter between half and all of the step, capped. */
@@ -63,12 +68,13 @@ export function createFinishing({ clock, config, logger }: { clock: Clock; confi
     ]);
   }
 
-  /** A refused send: retried with backoff, or FAILED once the tries are used up. */
+  /** A refused send: FAILED at once when permanent or once the tries are used up, else retried with backoff. */
   async function refused(tx: Tx, log: ChangeLog, refusal: Refusal) {
-    const { attempt, tries, error } = refusal;
-    if (tries >= config.DELIVERY_MAX_TRIES) {
-      logger.warn('delivery failed for good', { attempt: attempt.id, tries, error });
-      return endWith(tx, log, refusal, 'FAILED', error, { error, tries });
+    const { attempt, tries, error, permanent, responseCode } = refusal;
+    if (permanent || tries >= config.DELIVERY_MAX_TRIES) {
+      logger.warn('delivery failed for good', { attempt: attempt.id, tries, error, responseCode });
+      const reply = responseCode === undefined ? {} : { responseCode };
+      return endWith(tx, log, refusal, 'FAILED', error, { error, tries, ...reply });
     }
     const wait = backoffMs(tries, config.DELIVERY_BACKOFF_BASE_MS, config.DELIVERY_BACKOFF_MAX_MS);
     logger.info('delivery will be retried', { attempt: attempt.id, tries, waitMs: wait, error });

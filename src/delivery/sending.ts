@@ -1,25 +1,39 @@
-// Sending a group of validated attempts: up to DELIVERY_CONCURRENCY emails at once, in one
-// transaction that holds their invitation and attempt rows, then their outcomes recorded together.
+// Sending one validated attempt, independently of every other: a short transaction checks it
+// (still this worker's, the invitation pending, the attempt its newest) and renews its lease; the
+// SMTP conversation holds no row and no transaction; a second short transaction records the
+// outcome. So a hung conversation delays no other email and blocks no cancel or resend.
 // Talks to the delivery store, the mailer, the sealer (the link) and the transitions.
+//
+// Guarantees:
+// - A cancel or resend that COMMITTED before the check wins: nothing is sent (SUPERSEDED), and
+//   only the newest link is ever mailed.
+// - A cancel or resend that commits DURING the conversation does not stop it: the email may leave
+//   with a link that no longer works (the accept page says the invitation was cancelled, or the
+//   link was replaced). The attempt is recorded SENT; the invitation's delivery status moves only
+//   while the attempt is still its newest.
+// - The lease (renewed at the check for DELIVERY_LEASE_SECONDS) keeps other workers off the
+//   attempt; a conversation outliving it (SMTP_TIMEOUT_MS bounds each of its steps) may be sent
+//   twice by the worker that takes it over: at-least-once, as after a crash.
 import type { Config } from '../config.js';
 import type { Changes } from '../invitations/changes.js';
 import type { Invitation } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
-import type { Finishing, Refusal } from './finishing.js';
+import type { Logger } from '../lib/logger.js';
+import type { Finishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
 import { composeInvitationMail } from './message.js';
+import { isPermanent, refusalText, replyCode } from './replies.js';
 import { isCurrent, type Ready } from './screening.js';
 import type { Sealer } from './sealing.js';
-import { type Attempt, type Locked, lockForSending } from './store.js';
-import { recordDeliveryStatuses } from './transitions.js';
+import { lockForSending, renewLease } from './store.js';
+import { recordDeliveryStatus } from './transitions.js';
 
-export type SendingConfig = Pick<Config, 'MAIL_FROM' | 'EMAIL_TRACKING_ENABLED' | 'publicUrl'>;
+export type SendingConfig = Pick<
+  Config,
+  'MAIL_FROM' | 'EMAIL_TRACKING_ENABLED' | 'publicUrl' | 'DELIVERY_LEASE_SECONDS'
+>;
 
-type Outcome =
-  | { kind: 'lost' }
-  | { kind: 'superseded'; attempt: Attempt }
-  | { kind: 'sent'; attempt: Attempt; invitation: Invitation; messageId: string }
-  | ({ kind: 'refused' } & Refusal);
+type Outcome = { kind: 'sent'; messageId: string } | { kind: 'refused'; error: unknown };
 
 export function createSending(deps: {
   clock: Clock;
@@ -28,15 +42,35 @@ export function createSending(deps: {
   sealer: Sealer;
   changes: Changes;
   finishing: Finishing;
+  logger: Logger;
   workerId: string;
 }) {
-  const { clock, config, mailer, sealer, changes, finishing, workerId } = deps;
+  const { clock, config, mailer, sealer, changes, finishing, logger, workerId } = deps;
 
-  async function sendOne(ready: Ready, locked: Locked | undefined): Promise<Outcome> {
+  /** Checks the attempt holding its rows briefly; gives what to mail, or nothing when it must not go. */
+  function check(ready: Ready) {
+    const { attempt } = ready;
+    return changes.committed(async (tx) => {
+      const [locked] = await lockForSending(tx, [attempt.id], workerId);
+      if (locked?.mine.state !== 'SENDING') return undefined; // the lease went to another worker
+      const { invitation, mine } = locked;
+      if (!isCurrent(invitation, attempt, clock.now()) || !mine.sealedLink) {
+        await finishing.finishAll(tx, [attempt], 'SUPERSEDED');
+        return undefined;
+      }
+      await renewLease(
+        tx,
+        attempt.id,
+        workerId,
+        new Date(clock.now().getTime() + config.DELIVERY_LEASE_SECONDS * 1000),
+      );
+      return { invitation, sealedLink: mine.sealedLink, tries: mine.tries };
+    });
+  }
+
+  /** The SMTP conversation: no transaction is open and no row is held while it lasts. */
+  async function converse(ready: Ready, invitation: Invitation, sealedLink: string): Promise<Outcome> {
     const { attempt, organizationName, inviterName } = ready;
-    if (locked?.mine.state !== 'SENDING') return { kind: 'lost' }; // the lease went to another worker
-    const { invitation, mine } = locked;
-    if (!isCurrent(invitation, attempt, clock.now()) || !mine.sealedLink) return { kind: 'superseded', attempt };
     const messageId = `<${attempt.id}@invitation-api>`;
     try {
       await mailer.send(
@@ -48,60 +82,59 @@ export function createSending(deps: {
           inviterName,
           role: invitation.role,
           message: invitation.message,
-          link: config.EMAIL_TRACKING_ENABLED ? `${config.publicUrl}/t/c/${attempt.id}` : sealer.open(mine.sealedLink),
+          link: config.EMAIL_TRACKING_ENABLED ? `${config.publicUrl}/t/c/${attempt.id}` : sealer.open(sealedLink),
           trackingPixel: config.EMAIL_TRACKING_ENABLED ? `${config.publicUrl}/t/o/${attempt.id}` : null,
           expiresAt: invitation.expiresAt,
         }),
       );
-      return { kind: 'sent', attempt, invitation, messageId };
+      return { kind: 'sent', messageId };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { kind: 'refused', attempt, invitation, tries: mine.tries, error: message };
+      return { kind: 'refused', error };
     }
   }
 
-  /**
-   * Holding the invitation rows means a cancel or resend waits for the sends, so no email leaves
-   * after a cancel committed and only the newest link is ever mailed; holding the attempt rows, no
-   * lease takeover claims one mid-send. The writes wait until every send is done: they take the
-   * organization's rollup lock, which no send may hold.
-   */
-  async function sendGroup(group: Ready[], sendsDone: () => void) {
-    await changes.committed(async (tx, log) => {
-      const held = await lockForSending(
-        tx,
-        group.map((r) => r.attempt.id),
-        workerId,
-      );
-      const locked = new Map(held.map((l) => [l.mine.id, l]));
-      const outcomes = await Promise.all(group.map((ready) => sendOne(ready, locked.get(ready.attempt.id))));
-      sendsDone();
-      const sent = outcomes.flatMap((o) => (o.kind === 'sent' ? [o] : []));
-      const messageIds = new Map(sent.map((o) => [o.invitation.id, o.messageId]));
-      await Promise.all([
-        finishing.finishAll(
-          tx,
-          outcomes.flatMap((o) => (o.kind === 'superseded' ? [o.attempt] : [])),
-          'SUPERSEDED',
-        ),
-        finishing.finishAll(
-          tx,
-          sent.map((o) => o.attempt),
-          'SENT',
-          { messageIds: new Map(sent.map((o) => [o.attempt.id, o.messageId])) },
-        ),
-        recordDeliveryStatuses(
-          tx,
-          log,
-          sent.map((o) => o.invitation),
-          'SENT',
-          clock.now(),
-          (invitation) => ({ messageId: messageIds.get(invitation.id) }),
-        ),
-        ...outcomes.flatMap((o) => (o.kind === 'refused' ? [finishing.refused(tx, log, o)] : [])),
-      ]);
+  /** Records the outcome on the rows as they are now, which a cancel or resend may have changed meanwhile. */
+  function record(ready: Ready, tries: number, outcome: Outcome) {
+    const { attempt } = ready;
+    return changes.committed(async (tx, log) => {
+      const [locked] = await lockForSending(tx, [attempt.id], workerId);
+      if (locked?.mine.state !== 'SENDING') {
+        logger.warn('delivery lease lost during the conversation', { attempt: attempt.id, outcome: outcome.kind });
+        return;
+      }
+      const { invitation } = locked;
+      const newest = invitation.attempts === attempt.attempt;
+      if (outcome.kind === 'sent') {
+        const { messageId } = outcome;
+        await Promise.all([
+          finishing.finishAll(tx, [attempt], 'SENT', { messageIds: new Map([[attempt.id, messageId]]) }),
+          newest ? recordDeliveryStatus(tx, log, invitation, 'SENT', clock.now(), { messageId }) : undefined,
+        ]);
+        return;
+      }
+      // Refused after a cancel or resend: nothing is left to retry.
+      if (!isCurrent(invitation, attempt, clock.now())) {
+        await finishing.finishAll(tx, [attempt], 'SUPERSEDED', { set: { lastError: refusalText(outcome.error) } });
+        return;
+      }
+      await finishing.refused(tx, log, {
+        attempt,
+        invitation,
+        tries,
+        error: refusalText(outcome.error),
+        permanent: isPermanent(outcome.error),
+        responseCode: replyCode(outcome.error),
+      });
     });
   }
 
-  return { sendGroup };
+  /** Checks, sends and records one attempt; rejects only when the database does. */
+  async function send(ready: Ready): Promise<void> {
+    const go = await check(ready);
+    if (!go) return;
+    const outcome = await converse(ready, go.invitation, go.sealedLink);
+    await record(ready, go.tries, outcome);
+  }
+
+  return { send };
 }

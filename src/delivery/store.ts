@@ -75,7 +75,7 @@ export const lockForChecks = (tx: Tx, invitationIds: string[]) =>
 
 export type Checked = Awaited<ReturnType<typeof lockForChecks>>[number];
 
-/** A group's invitation and attempt rows, locked in invitation id order; only attempts this worker still holds. */
+/** Attempts' rows and their invitations', locked in invitation id order; only attempts this worker still holds. */
 export const lockForSending = (tx: Tx, attemptIds: string[], workerId: string) =>
   tx
     .select({ invitation: invitations, mine: deliveryAttempts })
@@ -86,6 +86,14 @@ export const lockForSending = (tx: Tx, attemptIds: string[], workerId: string) =
     .for('update');
 
 export type Locked = Awaited<ReturnType<typeof lockForSending>>[number];
+
+/** Extends this worker's lease on an attempt it is about to send, so the lease covers the conversation. */
+export async function renewLease(tx: Tx, id: string, workerId: string, until: Date) {
+  await tx
+    .update(deliveryAttempts)
+    .set({ lockedUntil: until })
+    .where(and(eq(deliveryAttempts.id, id), eq(deliveryAttempts.lockedBy, workerId)));
+}
 
 /** Ends attempts in one statement; `messageIds` by attempt id; `wipeLink` clears the sealed link. */
 export async function finishAttempts(

@@ -1,8 +1,11 @@
 // The delivery worker: claims due outbox rows with a lease (FOR UPDATE SKIP LOCKED, so any number
-// of workers share the queue), has them validated (screening.ts), sends them DELIVERY_CONCURRENCY
-// at a time (sending.ts) and ends or retries each attempt (finishing.ts), publishing after commit;
-// beside them, the account emails (accountEmails.ts).
-// Wakes on queued deliveries or polls. Talks to the database, the mailer, the event bus and DNS.
+// of workers share the queue), has them validated (screening.ts), and sends each on its own
+// (sending.ts: check, conversation outside any transaction, record), at most DELIVERY_CONCURRENCY
+// at once as a continuous pool: a hung conversation occupies one slot while the others keep
+// flowing, and a pass claims only as many attempts as there are free slots, so no lease waits in
+// a queue. Beside them, the account emails (accountEmails.ts), in a pool of their own.
+// Wakes on queued deliveries, on a freed slot, or polls. Talks to the database, the mailer, the
+// event bus and DNS.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -10,6 +13,7 @@ import type { EventBus } from '../events/bus.js';
 import { createChanges } from '../invitations/changes.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { createSlots } from '../lib/slots.js';
 import { createAccountMailing } from './accountEmails.js';
 import { createFinishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
@@ -37,13 +41,22 @@ export type WorkerConfig = Pick<
 >;
 
 export interface DeliveryWorker {
-  /** Claims and processes what is due now; resolves with how many invitation attempts it handled. */
+  /**
+   * Claims and processes what is due now; resolves, once the emails it claimed are sent and
+   * recorded, with how many invitation attempts it handled. While some of its conversations hang
+   * it keeps claiming into the free slots: only its own resolution waits for them.
+   */
   runOnce(): Promise<number>;
   /** Claims due attempts without processing them: what a worker that dies right after does. */
   claim(): Promise<{ id: string }[]>;
   start(): void;
   stop(): Promise<void>;
-  /** Resolves when the started worker's current pass ends (the next one's when it is idle), with what it handled. */
+  /**
+   * Resolves when the started worker's current pass (the next one's when it is idle) has claimed
+   * and its emails are recorded, with what it handled. A pass is the claiming: the started worker
+   * begins the next one (on a wake-up, a freed slot or the poll) without waiting for the sends of
+   * the last, so a pass that includes a hung conversation resolves late, later passes do not.
+   */
   nextPass(): Promise<number>;
 }
 
@@ -63,15 +76,14 @@ export function createDeliveryWorker(deps: {
   const finishing = createFinishing({ clock, config, logger });
   const screening = createScreening({ db, clock, config, changes, finishing });
   const sending = createSending({ ...deps, changes, finishing, workerId });
-  const accountMailing = createAccountMailing({ ...deps, workerId });
 
-  const claim = (): Promise<Attempt[]> => {
+  const claim = (batchSize = config.DELIVERY_BATCH_SIZE): Promise<Attempt[]> => {
     const now = clock.now();
     return claimDue(db, {
       workerId,
       now,
       until: new Date(now.getTime() + config.DELIVERY_LEASE_SECONDS * 1000),
-      batchSize: config.DELIVERY_BATCH_SIZE,
+      batchSize,
     });
   };
 
@@ -84,58 +96,73 @@ export function createDeliveryWorker(deps: {
   /** Who waits for the end of the pass now running, and of the next one. */
   let thisPass: ((handled: number) => void)[] | undefined;
   let nextPass: ((handled: number) => void)[] = [];
+  /** Claimed and being validated, not yet in a slot: counted against DELIVERY_CONCURRENCY. */
+  let reserved = 0;
+  const slots = createSlots(config.DELIVERY_CONCURRENCY, () => tick());
+  const accountMailing = createAccountMailing({ ...deps, workerId, onFree: () => tick() });
 
-  async function runOnce(): Promise<number> {
+  /**
+   * Claims up to the free slots, validates, and starts each email's send; gives how many it
+   * claimed and, in `settled`, when their sends are recorded. Never waits for a send to end: the
+   * started worker's pass ends when the slots are full (a freed slot starts the next), and a
+   * driven pass (`batch`: runOnce) waits for a free slot, never for a given send, until it has
+   * claimed a batch.
+   */
+  async function pass(batch?: number): Promise<{ handled: number; settled: Promise<unknown> }> {
     // Account emails go out beside the invitations, so neither waits for the other's mail server.
-    const accountEmails = accountMailing.sendDue().catch((error: unknown) => {
+    const accountEmails = accountMailing.fill().catch((error: unknown) => {
       // Their leases run out and another pass takes them over.
       logger.error('account emails crashed', { error: String(error) });
-      return 0;
+      return { handled: 0, settled: Promise.resolve() };
     });
     let handled = 0;
-    // Each group sends once the one before has sent, and records and commits while the next one
-    // sends; the next batch is claimed and validated while the last group sends. The SMTP
-    // connections stay busy, and never more than DELIVERY_CONCURRENCY emails are in flight.
-    const groups: Promise<void>[] = [];
-    let previousSent = Promise.resolve();
+    const started: Promise<void>[] = [];
     try {
       for (;;) {
-        const claimed = await claim();
-        handled += claimed.length;
-        let ready: Ready[] = [];
+        const wanted = batch === undefined ? config.DELIVERY_BATCH_SIZE : batch - handled;
+        const room = Math.min(wanted, slots.free() - reserved);
+        if (wanted <= 0) break;
+        if (room <= 0) {
+          if (batch === undefined) break;
+          await slots.freed();
+          continue;
+        }
+        reserved += room;
         try {
-          ready = await screening.validate(claimed);
-        } catch (error) {
-          // Their leases run out and another pass takes them over.
-          logger.error('delivery batch crashed', { attempts: claimed.length, error: String(error) });
+          const claimed = await claim(room);
+          handled += claimed.length;
+          let ready: Ready[] = [];
+          try {
+            ready = await screening.validate(claimed);
+          } catch (error) {
+            // Their leases run out and another pass takes them over.
+            logger.error('delivery batch crashed', { attempts: claimed.length, error: String(error) });
+          }
+          for (const r of ready) {
+            started.push(
+              slots.run(() =>
+                sending.send(r).catch((error: unknown) => {
+                  // Its lease runs out and another pass takes it over.
+                  logger.error('delivery send crashed', { attempt: r.attempt.id, error: String(error) });
+                }),
+              ),
+            );
+          }
+          if (claimed.length < room || (batch === undefined && stopped)) break;
+        } finally {
+          reserved -= room;
         }
-        for (let i = 0; i < ready.length; i += config.DELIVERY_CONCURRENCY) {
-          const group = ready.slice(i, i + config.DELIVERY_CONCURRENCY);
-          await previousSent;
-          let sendsDone = () => {};
-          const sent = new Promise<void>((resolve) => {
-            sendsDone = resolve;
-          });
-          groups.push(
-            sending
-              .sendGroup(group, sendsDone)
-              .catch((error: unknown) => {
-                // Their leases run out and another pass takes them over.
-                logger.error('delivery group crashed', {
-                  attempts: group.map((r) => r.attempt.id),
-                  error: String(error),
-                });
-              })
-              .finally(sendsDone),
-          );
-          previousSent = sent;
-        }
-        if (claimed.length < config.DELIVERY_BATCH_SIZE || stopped) break;
       }
     } finally {
-      await Promise.all(groups);
-      await accountEmails;
+      started.push((await accountEmails).settled as Promise<void>);
     }
+    return { handled, settled: Promise.all(started) };
+  }
+
+  /** One batch (DELIVERY_BATCH_SIZE), sent through the slots; resolves once it is all recorded. */
+  async function runOnce(): Promise<number> {
+    const { handled, settled } = await pass(config.DELIVERY_BATCH_SIZE);
+    await settled;
     return handled;
   }
 
@@ -150,15 +177,17 @@ export function createDeliveryWorker(deps: {
     clearTimeout(timer);
     thisPass = nextPass;
     nextPass = [];
-    running = runOnce()
+    running = pass()
       .catch((error: unknown) => {
         logger.error('delivery pass failed', { error: String(error) });
-        return 0;
+        return { handled: 0, settled: Promise.resolve() };
       })
-      .then((handled) => {
+      .then(({ handled, settled }) => {
         const waiters = thisPass ?? [];
         thisPass = undefined;
-        for (const resolve of waiters) resolve(handled);
+        void settled.then(() => {
+          for (const resolve of waiters) resolve(handled);
+        });
       })
       .finally(() => {
         busy = false;
@@ -195,6 +224,8 @@ export function createDeliveryWorker(deps: {
       clearTimeout(timer);
       await wakeups?.return?.();
       await running;
+      // The conversations in flight end (SMTP_TIMEOUT_MS bounds a hung one) and are recorded.
+      await Promise.all([slots.idle(), accountMailing.idle()]);
     },
   };
 }

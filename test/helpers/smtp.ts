@@ -21,6 +21,10 @@ export interface SmtpSink {
   refuseAll(on: boolean): void;
   /** Hold messages at the end of DATA until `release()`; resolves once `count` are held at once. */
   hold(count?: number): Promise<void>;
+  /** Hold only the messages to `email` at the end of DATA (that conversation hangs) until `release()`; resolves once one is held. */
+  holdFor(email: string): Promise<void>;
+  /** Answer the next `times` messages to `email` with `code` and `text` (e.g. 550 or 451). */
+  replyTo(email: string, code: number, text: string, times?: number): void;
   release(): void;
   /** Resolves at the next message accepted. */
   changed(): Promise<void>;
@@ -40,6 +44,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   let holding = false;
   let held: (() => void)[] = [];
   let onHeld: (() => void) | undefined;
+  const heldFor = new Map<string, () => void>();
+  const replies = new Map<string, { code: number; text: string; times: number }>();
   let onReceived: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -59,6 +65,11 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           return;
         }
         const finish = () => {
+          const reply = to.map((r) => replies.get(r)).find((r) => r !== undefined);
+          if (reply && reply.times > 0) {
+            reply.times -= 1;
+            return callback(Object.assign(new Error(reply.text), { responseCode: reply.code }));
+          }
           if (refusing) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
           if (failures > 0) {
             failures -= 1;
@@ -68,9 +79,11 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           callback();
           for (const wake of onReceived) wake();
         };
-        if (holding) {
+        const heldRecipient = to.find((r) => heldFor.has(r));
+        if (holding || heldRecipient) {
           held.push(finish);
           onHeld?.();
+          if (heldRecipient) heldFor.get(heldRecipient)?.();
         } else {
           finish();
         }
@@ -97,8 +110,16 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
         };
       });
     },
+    holdFor: (email) =>
+      new Promise<void>((resolve) => {
+        heldFor.set(email, resolve);
+      }),
+    replyTo: (email, code, text, times = Number.POSITIVE_INFINITY) => {
+      replies.set(email, { code, text, times });
+    },
     release: () => {
       holding = false;
+      heldFor.clear();
       for (const finish of held) finish();
       held = [];
     },
