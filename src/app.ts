@@ -17,6 +17,7 @@ import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createDeadlines } from './lib/deadlines.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import type { Retention } from './retention/prune.js';
 import { createServices, type Services } from './services.js';
 import { createWebSocketServer } from './ws/server.js';
 
@@ -28,6 +29,8 @@ export interface App {
   events: EventBus;
   /** The in-process delivery worker, unless WORKER_ENABLED=false. */
   worker: DeliveryWorker | undefined;
+  /** The retention sweep (every RETENTION_SWEEP_SECONDS); `runOnce()` runs one now. */
+  retention: Retention;
   logger: Logger;
   /** The Fetch-API handler, for in-process requests. */
   fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -76,6 +79,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     services,
     events,
     worker: jobs.worker,
+    retention: jobs.retention,
     logger,
     fetch: (input, init) => Promise.resolve(yoga.fetch(input as URL, init ?? {})),
     start(port = config.PORT, host = config.HOST) {

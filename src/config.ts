@@ -59,6 +59,11 @@ export const configSchema = z.object({
   TOKEN_GUESS_LIMIT: positiveInt.default(20),
   TOKEN_GUESS_WINDOW_SECONDS: positiveInt.default(900),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).default(60),
+  // The retention sweep (src/retention): how often (0: never), rows per DELETE, and horizons.
+  RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(0).default(3600),
+  RETENTION_BATCH_SIZE: positiveInt.default(1000),
+  WEBHOOK_RECEIPT_RETENTION_DAYS: positiveInt.default(30),
+  ACCOUNT_EMAIL_RETENTION_DAYS: positiveInt.default(30),
   SMTP_URL: z.url().optional(),
   // Production refuses to start with the file mailer (every accept link in DATA_DIR/outbox) or an
   // accept link on localhost (no invitee can open it), unless told that is intended.

@@ -1,5 +1,5 @@
 // The background jobs an instance runs: the delivery worker (unless WORKER_ENABLED=false) with its
-// mailer, and the expiry sweeper. Talks to the database, the mailer, the event bus and the services.
+// mailer, the expiry sweeper and the retention sweep. Talks to the database, the mailer, the event bus and the services.
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createMailer } from './delivery/mailer.js';
@@ -8,6 +8,7 @@ import { createDeliveryWorker } from './delivery/worker.js';
 import type { EventBus } from './events/bus.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
+import { createRetention } from './retention/prune.js';
 import type { Services } from './services.js';
 
 export function createJobs(deps: {
@@ -36,15 +37,37 @@ export function createJobs(deps: {
       : undefined;
   sweeper?.unref();
 
+  // Deletes rows past their use (src/retention/prune.ts), in bounded batches. Any instance may run it.
+  const retention = createRetention({ db, clock, config });
+  let pruning = false;
+  const pruner =
+    config.RETENTION_SWEEP_SECONDS > 0
+      ? setInterval(() => {
+          if (pruning) return;
+          pruning = true;
+          retention
+            .runOnce()
+            .then((pruned) => logger.debug('retention sweep done', { pruned }))
+            .catch((error: unknown) => logger.error('retention sweep failed', { error: String(error) }))
+            .finally(() => {
+              pruning = false;
+            });
+        }, config.RETENTION_SWEEP_SECONDS * 1000)
+      : undefined;
+  pruner?.unref();
+
   return {
     /** The in-process delivery worker, unless WORKER_ENABLED=false. */
     worker,
-    /** Starts the worker; the sweeper runs from creation. */
+    /** The retention sweep, which also runs every RETENTION_SWEEP_SECONDS; `runOnce()` runs one now. */
+    retention,
+    /** Starts the worker; the sweepers run from creation. */
     start() {
       worker?.start();
     },
     async stop() {
       clearInterval(sweeper);
+      clearInterval(pruner);
       await worker?.stop();
       await mailer.close();
     },

@@ -67,6 +67,7 @@ export async function startTestApp(
     // them use a database of their own and turn them on.
     WORKER_ENABLED: 'false',
     EXPIRY_SWEEP_SECONDS: '0',
+    RETENTION_SWEEP_SECONDS: '0',
     // Test servers mail to files or a local SMTP peer and link to localhost, in production mode too.
     ALLOW_FILE_MAILER: 'true',
     ALLOW_LOCAL_INVITE_URL: 'true',
