@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveryAttempts, invitations } from '../src/db/schema/index.js';
+import { accountEmails, deliveryAttempts, invitations } from '../src/db/schema/index.js';
 import { createSmtpMailer } from '../src/delivery/mailer.js';
 import { createSealer } from '../src/delivery/sealing.js';
 import { createDeliveryWorker } from '../src/delivery/worker.js';
@@ -18,7 +18,7 @@ import { anyOf, eventually } from './helpers/eventually.js';
 import { invite, tokenOf } from './helpers/invitations.js';
 import { type Feed, organizationWatched, subscribeSse, subscribeWs } from './helpers/live.js';
 import { useMailingApp } from './helpers/mailing.js';
-import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
+import { type Account, newAccount, newMember, SignUp, uniqueEmail } from './helpers/seed.js';
 import { mailsTo, plain, type SmtpSink, startSmtpSink } from './helpers/smtp.js';
 
 const OrgFeed = graphql(`
@@ -239,6 +239,27 @@ describe('delivery through SMTP, watched live', () => {
     expect(attempt).toMatchObject({ state: 'FAILED', tries: 1, sealedLink: null });
     expect(attempt?.lastError).toMatch(/550 mailbox unavailable/);
     expect(mailsTo(sink, sent.email)).toHaveLength(0);
+  });
+
+  it('fails an account email at once on a 5xx reply, as it does an invitation', async () => {
+    const email = uniqueEmail('account-refused');
+    sink.replyTo(email, 550, 'no such mailbox');
+    const signedUp = await t.gql(SignUp, {
+      input: {
+        email,
+        password: `pw-${Date.now()}-secret`,
+        name: 'Refused person',
+        organizationName: `Refused ${email}`,
+      },
+    });
+    expect(signedUp.data?.signUp?.__typename).toBe('SignUpPayload');
+    const [row] = await eventually(
+      () => isolated.database.db.select().from(accountEmails).where(eq(accountEmails.recipient, email)),
+      (rows) => rows[0]?.state === 'FAILED',
+      workerPass(t),
+    );
+    expect(row).toMatchObject({ tries: 1, sealedLink: null });
+    expect(row?.lastError).toMatch(/550 no such mailbox/);
   });
 
   it('retries a 4xx reply with backoff, then records SENT', async () => {

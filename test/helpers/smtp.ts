@@ -23,7 +23,7 @@ export interface SmtpSink {
   hold(count?: number): Promise<void>;
   /** Hold only the messages to `email` at the end of DATA (that conversation hangs) until `release()`; resolves once one is held. */
   holdFor(email: string): Promise<void>;
-  /** Answer the next `times` messages to `email` with `code` and `text` (e.g. 550 or 451). */
+  /** Answer the next `times` messages to `email` (account emails too) with `code` and `text` (e.g. 550 or 451). */
   replyTo(email: string, code: number, text: string, times?: number): void;
   release(): void;
   /** Resolves at the next message accepted. */
@@ -60,6 +60,12 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
         const raw = Buffer.concat(chunks).toString('utf8');
         const to = session.envelope.rcptTo.map((r) => r.address);
         if (ACCOUNT_SUBJECT.test(raw)) {
+          // Only a reply asked for this very recipient reaches an account email.
+          const reply = to.map((r) => replies.get(r)).find((r) => r !== undefined && r.times > 0);
+          if (reply) {
+            reply.times -= 1;
+            return callback(Object.assign(new Error(reply.text), { responseCode: reply.code }));
+          }
           accountMails.push({ to, raw, at: Date.now() });
           callback();
           return;
