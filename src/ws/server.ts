@@ -33,6 +33,8 @@ export function createWebSocketServer(deps: {
   const expire = (ctx: WsContext) => socketOf(ctx).close(CloseCode.Forbidden, 'Forbidden: token expired');
   // A message larger than an HTTP body may be is refused as HTTP refuses it: the socket closes with 1009.
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
+  // ws repeats the HTTP server's own errors (a port in use); the HTTP server's listener reports them once.
+  wss.on('error', () => {});
   return useServer(
     {
       // A bad credential closes the socket with 4403; no credential means an anonymous connection.
