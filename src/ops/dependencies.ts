@@ -38,7 +38,7 @@ async function waitFor(
   let delay = 250;
   for (;;) {
     const failure = await attempt();
-    if (!failure || !failure.transient) return failure;
+    if (!failure?.transient) return failure;
     const left = deadline - Date.now();
     if (left <= 0) return failure;
     const wait = Math.min(delay, left);
