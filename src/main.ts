@@ -7,6 +7,25 @@ import { exitOnStartupFailure } from './ops/startupFailure.js';
 async function main() {
   const config = parseConfig(process.env);
   const app = await buildApp(config);
+  // From here a signal stops the app cleanly, even while it is still starting.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info(`${signal} received: not ready, finishing requests in flight, then stopping`);
+    app.stop().then(
+      () => {
+        app.logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.logger.error('stop failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   const { url } = await app.start();
   const driver = app.database.driver === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL';
   console.log(`Invitation API on ${url}/graphql (${driver})`);
@@ -40,25 +59,6 @@ async function main() {
       );
     }
   }
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info(`${signal} received: not ready, finishing requests in flight, then stopping`);
-    app.stop().then(
-      () => {
-        app.logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        app.logger.error('stop failed', { error: String(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch(exitOnStartupFailure);

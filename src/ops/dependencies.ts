@@ -97,13 +97,17 @@ export async function checkRedis(url: string, timeoutMs: number, logger: Logger)
       enableOfflineQueue: false,
       connectTimeout: 5000,
     });
-    client.on('error', () => {});
+    // ioredis reports why it could not connect here, and rejects connect() with "Connection is closed."
+    let cause: unknown;
+    client.on('error', (error) => {
+      cause = error;
+    });
     try {
       await client.connect();
       await client.ping();
       return undefined;
     } catch (error) {
-      const message = messageOf(error);
+      const message = messageOf(cause ?? error);
       return { transient: !/^(NOAUTH|WRONGPASS|ERR )/.test(message), reason: message };
     } finally {
       client.disconnect();
