@@ -67,7 +67,7 @@ describe.each([
 ])('SIGTERM with %s', (_label, env: Record<string, string>) => {
   it('answers and commits the sends in flight, completes SSE and graphql-ws subscriptions, exits 0', async () => {
     const dir = dataDir();
-    const started = server({ DATA_DIR: dir, ...env });
+    const started = server({ DATA_DIR: dir, LOG_LEVEL: 'info', ...env });
     const { url, token, organizationId } = await signedIn(started);
     const subscription = `subscription { invitationEvents(organizationId: "${organizationId}") { type } }`;
 
