@@ -107,7 +107,9 @@ describe.each([
     expect([503, 'refused']).toContain(ready);
     for (const send of sends) send.finish();
 
-    const answers = await Promise.all(sends.map((send) => send.answered));
+    const answers = await Promise.all(sends.map((send) => send.answered)).catch((error) => {
+      throw new Error(`${error}\n${started.output().stderr}`);
+    });
     const ids = answers.map((answer) => {
       expect(answer.status).toBe(200);
       return (JSON.parse(answer.body) as { data: { sendInvitation: { invitation: { id: string } } } }).data
