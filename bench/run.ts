@@ -111,6 +111,7 @@ function benchEnv(databaseUrl: string, dataDir: string): Record<string, string> 
     // delivery phase gives SMTP_URL), and no invitee follows a link.
     ALLOW_FILE_MAILER: 'true',
     ALLOW_LOCAL_INVITE_URL: 'true',
+    ALLOW_EMBEDDED_DATABASE: 'true',
     // High enough that no limit refuses during the run: the benchmark measures the work, not refusals.
     INVITATION_RATE_LIMIT_HOUR: '10000000',
     INVITATION_RATE_LIMIT_DAY: '10000000',

@@ -17,6 +17,11 @@ import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createDeadlines } from './lib/deadlines.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { lockDataDir } from './ops/dataDirLock.js';
+import { checkDatabase, checkRedis } from './ops/dependencies.js';
+import { recordDeployment } from './ops/deployment.js';
+import { createHttpDrain } from './ops/httpDrain.js';
+import { StartupError } from './ops/startupError.js';
 import type { Retention } from './retention/prune.js';
 import { createServices, type Services } from './services.js';
 import { createWebSocketServer } from './ws/server.js';
@@ -49,6 +54,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const ownsDatabase = !options.database;
+  // Cheap checks first: a bad key or a missing dependency refuses before the database opens.
+  const privateKeyPem = await loadSigningKey(config);
+  if (ownsDatabase && config.DATABASE_URL) await checkDatabase(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS, logger);
+  if (config.REDIS_URL) await checkRedis(config.REDIS_URL, config.STARTUP_TIMEOUT_MS, logger);
+  const lock = ownsDatabase && !config.DATABASE_URL ? lockDataDir(config.DATA_DIR) : undefined;
   const database =
     options.database ??
     openDatabase(
@@ -56,8 +66,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
         : { dataDir: config.DATA_DIR },
     );
-  if (ownsDatabase) await migrateDatabase(database, config.DATABASE_URL);
-  const privateKeyPem = await loadSigningKey(config);
+  if (ownsDatabase) {
+    await migrateDatabase(database, config.DATABASE_URL);
+    // For separate workers to check themselves against (npm run worker).
+    await recordDeployment(database.db, { privateKeyPem, redisUrl: config.REDIS_URL });
+  }
   const tokens = await createTokenService({ privateKeyPem, config, clock });
   const events = createEventBus({ redisUrl: config.REDIS_URL });
   const sealer = createSealer(privateKeyPem);
@@ -65,11 +78,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const services = createServices({ db: database.db, config, clock, tokens, events, sealer, proofs });
   const jobs = createJobs({ db: database.db, config, clock, sealer, events, logger, services });
 
-  const routes = createRoutes({ config, database, clock, events, sealer, tokens });
+  // Aborted when stop() begins: /ready answers 503 and every subscription ends.
+  const stopping = new AbortController();
+  const routes = createRoutes({ config, database, clock, events, sealer, tokens, stopping: stopping.signal });
   // One sweep for every session's expiry, over both doors.
   const deadlines = createDeadlines({ clock });
-  const yoga = createGraphQLServer({ config, db: database.db, services, clock, deadlines, logger, routes });
+  const yoga = createGraphQLServer({
+    config,
+    db: database.db,
+    services,
+    clock,
+    deadlines,
+    logger,
+    routes,
+    stopping: stopping.signal,
+  });
   const server = http.createServer(yoga);
+  const drain = createHttpDrain(server);
   const wsServer = createWebSocketServer({ server, yoga, config, db: database.db, services, clock, deadlines });
 
   let stopped = false;
@@ -84,7 +109,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     fetch: (input, init) => Promise.resolve(yoga.fetch(input as URL, init ?? {})),
     start(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+            const why = error.code === 'EADDRINUSE' ? 'is already in use (another server running?)' : 'is not allowed';
+            reject(new StartupError(`PORT: ${port} on ${host} ${why}; stop what holds it, or set PORT to a free port`));
+          } else reject(error);
+        });
         server.listen(port, host, () => {
           jobs.start();
           const address = server.address() as AddressInfo;
@@ -96,16 +126,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       if (stopped) return;
       stopped = true;
-      await jobs.stop();
+      // Not ready from now on; subscriptions end (SSE `complete`, graphql-ws Complete then 1001).
+      stopping.abort();
+      // The worker stops claiming and finishes the sends it has begun, while HTTP drains.
+      const jobsStopped = jobs.stop();
+      // Let the ended subscriptions write their last frames before the sockets close.
+      await new Promise((resolve) => setImmediate(resolve));
       await wsServer.dispose();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await drain.close(config.SHUTDOWN_GRACE_MS);
+      await jobsStopped;
       await yoga.dispose();
       deadlines.close();
       await events.close();
       if (ownsDatabase) await database.close();
+      lock?.release();
     },
   };
 }

@@ -14,6 +14,12 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  // Production refuses the embedded database (one process, on this machine's disk) unless told so.
+  ALLOW_EMBEDDED_DATABASE: bool.default(false),
+  // How long start-up waits for PostgreSQL and Redis to answer, retrying with backoff.
+  STARTUP_TIMEOUT_MS: positiveInt.default(30_000),
+  // On SIGTERM/SIGINT, how long requests in flight have to finish before their connections are cut.
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('invitation-api'),
   JWT_AUDIENCE: z.string().min(1).default('invitation-api'),
@@ -152,6 +158,11 @@ function productionProblems(c: z.infer<typeof configSchema>): string[] {
   if (isLocalLink(c.INVITE_URL_TEMPLATE) && !c.ALLOW_LOCAL_INVITE_URL) {
     problems.push(
       `INVITE_URL_TEMPLATE: ${c.INVITE_URL_TEMPLATE} points at localhost, which no invitee can open; set it to your accept page (set ALLOW_LOCAL_INVITE_URL=true if that is intended)`,
+    );
+  }
+  if (!c.DATABASE_URL && !c.ALLOW_EMBEDDED_DATABASE) {
+    problems.push(
+      'DATABASE_URL: required in production: without it the server runs on the embedded database in DATA_DIR, one process on this disk only (set ALLOW_EMBEDDED_DATABASE=true if that is intended)',
     );
   }
   return problems;

@@ -1,20 +1,31 @@
 // Entry point: read config, build the app, start it, stop it cleanly on SIGTERM/SIGINT.
 import { ensureDemoAccount } from './accounts/demo.js';
 import { buildApp } from './app.js';
-import { ConfigError, parseConfig } from './config.js';
+import { parseConfig } from './config.js';
+import { exitOnStartupFailure } from './ops/startupFailure.js';
 
 async function main() {
-  let config: ReturnType<typeof parseConfig>;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = parseConfig(process.env);
   const app = await buildApp(config);
+  // From here a signal stops the app cleanly, even while it is still starting.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info(`${signal} received: not ready, finishing requests in flight, then stopping`);
+    app.stop().then(
+      () => {
+        app.logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.logger.error('stop failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   const { url } = await app.start();
   const driver = app.database.driver === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL';
   console.log(`Invitation API on ${url}/graphql (${driver})`);
@@ -48,25 +59,6 @@ async function main() {
       );
     }
   }
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info(`${signal} received, stopping`);
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.logger.error('stop failed', { error: String(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

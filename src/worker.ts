@@ -1,7 +1,7 @@
 // `npm run worker`: the delivery worker as its own process, next to any number of API instances.
 
 import { loadSigningKey } from './auth/tokens.js';
-import { ConfigError, parseConfig } from './config.js';
+import { parseConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createMailer } from './delivery/mailer.js';
@@ -10,26 +10,31 @@ import { createDeliveryWorker } from './delivery/worker.js';
 import { createEventBus } from './events/bus.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { checkDatabase, checkRedis } from './ops/dependencies.js';
+import { checkWorkerMatchesApi } from './ops/deployment.js';
+import { StartupError } from './ops/startupError.js';
+import { exitOnStartupFailure } from './ops/startupFailure.js';
 
 async function main() {
-  let config: ReturnType<typeof parseConfig>;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = parseConfig(process.env);
   if (!config.DATABASE_URL) {
     // The embedded database belongs to one process: the server's own worker serves it.
-    console.error('npm run worker needs DATABASE_URL (the embedded database is served by `npm start`)');
-    process.exit(1);
+    throw new StartupError(
+      'DATABASE_URL: required: npm run worker needs DATABASE_URL (the embedded database is served by `npm start`)',
+    );
   }
   const logger = createLogger(config.LOG_LEVEL);
+  const privateKeyPem = await loadSigningKey(config);
+  await checkDatabase(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS, logger);
+  if (config.REDIS_URL) await checkRedis(config.REDIS_URL, config.STARTUP_TIMEOUT_MS, logger);
   const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4 });
   await migrateDatabase(database, config.DATABASE_URL);
+  try {
+    await checkWorkerMatchesApi(database.db, { privateKeyPem, redisUrl: config.REDIS_URL });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const events = createEventBus({ redisUrl: config.REDIS_URL });
   const mailer = createMailer(config, logger);
   const worker = createDeliveryWorker({
@@ -37,14 +42,18 @@ async function main() {
     clock: systemClock,
     config,
     mailer,
-    sealer: createSealer(await loadSigningKey(config)),
+    sealer: createSealer(privateKeyPem),
     events,
     logger,
     id: config.WORKER_ID,
   });
   worker.start();
   logger.info('delivery worker started');
+  let stopping = false;
   const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping: no new claims, finishing the sends begun');
     await worker.stop();
     await mailer.close();
     await events.close();
@@ -55,7 +64,4 @@ async function main() {
   process.on('SIGINT', () => void shutdown());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

@@ -291,7 +291,16 @@ describe('production start-up refuses to leak links by default', () => {
     JWT_PRIVATE_KEY: productionKey,
     SMTP_URL: 'smtp://mail.example:587',
     INVITE_URL_TEMPLATE: 'https://invitations.example.com/invite/{token}',
+    DATABASE_URL: 'postgres://db.example/invitations',
   };
+
+  it('refuses the embedded database unless ALLOW_EMBEDDED_DATABASE=true', () => {
+    const { DATABASE_URL: _url, ...embedded } = production;
+    expect(() => parseConfig(embedded)).toThrow(
+      /^Invalid configuration:\n {2}DATABASE_URL: .*ALLOW_EMBEDDED_DATABASE=true/,
+    );
+    expect(parseConfig({ ...embedded, ALLOW_EMBEDDED_DATABASE: 'true' }).DATABASE_URL).toBeUndefined();
+  });
 
   it('refuses the file mailer (no SMTP_URL) unless ALLOW_FILE_MAILER=true', () => {
     const { SMTP_URL: _smtp, ...fileMailer } = production;
@@ -330,7 +339,7 @@ describe('production start-up refuses to leak links by default', () => {
 
   it('names every production problem at once', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(
-      /JWT_PRIVATE_KEY: required[^\n]*\n {2}SMTP_URL: required[^\n]*\n {2}INVITE_URL_TEMPLATE: /,
+      /JWT_PRIVATE_KEY: required[^\n]*\n {2}SMTP_URL: required[^\n]*\n {2}INVITE_URL_TEMPLATE: [^\n]*\n {2}DATABASE_URL: required/,
     );
   });
 

@@ -14,7 +14,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import type { Config } from '../config.js';
+import { type Config, ConfigError } from '../config.js';
 import type { Clock } from '../lib/clock.js';
 
 const ALG = 'ES256';
@@ -46,7 +46,7 @@ export interface TokenService {
 
 /** Loads JWT_PRIVATE_KEY, or the embedded default's key under DATA_DIR, creating it on first use. */
 export async function loadSigningKey(config: Pick<Config, 'JWT_PRIVATE_KEY' | 'DATA_DIR'>): Promise<string> {
-  if (config.JWT_PRIVATE_KEY) return config.JWT_PRIVATE_KEY.replace(/\\n/g, '\n');
+  if (config.JWT_PRIVATE_KEY) return checkedSigningKey(config.JWT_PRIVATE_KEY.replace(/\\n/g, '\n'));
   const file = path.join(config.DATA_DIR, 'jwt-private-key.pem');
   if (existsSync(file)) return readFileSync(file, 'utf8');
   const { privateKey } = await generateKeyPair(ALG, { extractable: true });
@@ -54,6 +54,20 @@ export async function loadSigningKey(config: Pick<Config, 'JWT_PRIVATE_KEY' | 'D
   mkdirSync(config.DATA_DIR, { recursive: true });
   writeFileSync(file, pem, { mode: 0o600 });
   chmodSync(file, 0o600);
+  return pem;
+}
+
+/** The PEM if it is an ES256 (P-256) private key; else a refusal naming JWT_PRIVATE_KEY. */
+function checkedSigningKey(pem: string): string {
+  let key: KeyObject | undefined;
+  try {
+    key = createPrivateKey(pem);
+  } catch {}
+  if (key?.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_PRIVATE_KEY: not a PEM ES256 (P-256) private key; make one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256` (newlines may be written \\n)',
+    );
+  }
   return pem;
 }
 

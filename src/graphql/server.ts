@@ -17,6 +17,7 @@ import type { Deadlines } from '../lib/deadlines.js';
 import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services.js';
 import { type Context, createContext, type RequestFacts } from './context.js';
+import { useEndOnStop } from './endOnStop.js';
 import { useQueryLimits } from './limits.js';
 import { useNoSuggestions } from './noSuggestions.js';
 import { schema } from './schema.js';
@@ -40,8 +41,10 @@ export function createGraphQLServer(deps: {
   logger: Logger;
   /** Routes answered before GraphQL runs. */
   routes: Plugin;
+  /** Aborted when the server stops: every subscription then ends. */
+  stopping?: AbortSignal;
 }) {
-  const { config, db, services, clock, deadlines, logger, routes } = deps;
+  const { config, db, services, clock, deadlines, logger, routes, stopping } = deps;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -85,6 +88,7 @@ export function createGraphQLServer(deps: {
       ...(config.introspection ? [] : [noIntrospection]),
       ...(config.production ? [useNoSuggestions()] : []),
       useSessionExpiry(deadlines),
+      ...(stopping ? [useEndOnStop(stopping)] : []),
     ],
   });
 }

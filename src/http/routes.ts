@@ -20,8 +20,10 @@ export function createRoutes(deps: {
   events: EventBus;
   sealer: Sealer;
   tokens: TokenService;
+  /** Aborted when the server starts stopping: from then on it is not ready. */
+  stopping?: AbortSignal;
 }): Plugin {
-  const { config, database, clock, events, sealer, tokens } = deps;
+  const { config, database, clock, events, sealer, tokens, stopping } = deps;
 
   const ready = async () => {
     try {
@@ -87,6 +89,8 @@ export function createRoutes(deps: {
       }
       if (url.pathname === '/.well-known/jwks.json') {
         endResponse(Response.json(tokens.jwks()));
+      } else if (url.pathname === '/ready' && stopping?.aborted) {
+        endResponse(Response.json({ ready: false, stopping: true }, { status: 503 }));
       } else if (url.pathname === '/ready') {
         return ready().then((isReady) => {
           endResponse(Response.json({ ready: isReady }, { status: isReady ? 200 : 503 }));

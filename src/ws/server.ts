@@ -32,7 +32,12 @@ export function createWebSocketServer(deps: {
   const socketOf = (ctx: WsContext) => (ctx.extra as { socket: WebSocket }).socket;
   const expire = (ctx: WsContext) => socketOf(ctx).close(CloseCode.Forbidden, 'Forbidden: token expired');
   // A message larger than an HTTP body may be is refused as HTTP refuses it: the socket closes with 1009.
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
+  // Upgrades are handed over here rather than ws listening on the server itself, which would
+  // repeat the server's own errors (a port in use) as WebSocket server errors.
+  const wss = new WebSocketServer({ noServer: true, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
+  server.on('upgrade', (request, socket, head) => {
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
   return useServer(
     {
       // A bad credential closes the socket with 4403; no credential means an anonymous connection.

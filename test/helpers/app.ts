@@ -71,6 +71,7 @@ export async function startTestApp(
     // Test servers mail to files or a local SMTP peer and link to localhost, in production mode too.
     ALLOW_FILE_MAILER: 'true',
     ALLOW_LOCAL_INVITE_URL: 'true',
+    ALLOW_EMBEDDED_DATABASE: 'true',
     ...env,
   });
   const app = await buildApp(config, {

@@ -1,6 +1,7 @@
 export * from './accountLinks.js';
 export * from './analytics.js';
 export * from './auditLog.js';
+export * from './deploymentSettings.js';
 export * from './invitations.js';
 export * from './loginAddresses.js';
 export * from './memberships.js';
