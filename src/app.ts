@@ -11,6 +11,7 @@ import { createSealer } from './delivery/sealing.js';
 import type { DeliveryWorker } from './delivery/worker.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createGraphQLServer } from './graphql/server.js';
+import { createHealth } from './http/health.js';
 import { createRoutes } from './http/routes.js';
 import { createMailboxProofs } from './invitations/tokens.js';
 import { createJobs } from './jobs.js';
@@ -50,7 +51,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     options.database ??
     openDatabase(
       config.DATABASE_URL
-        ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+        ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, timeoutMs: config.DATABASE_TIMEOUT_MS }
         : { dataDir: config.DATA_DIR },
     );
   if (ownsDatabase) await migrateDatabase(database, config.DATABASE_URL);
@@ -62,7 +63,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const services = createServices({ db: database.db, config, clock, tokens, events, sealer, proofs });
   const jobs = createJobs({ db: database.db, config, clock, sealer, events, logger, services });
 
-  const routes = createRoutes({ config, database, clock, events, sealer, tokens });
+  const health = createHealth({ config, database, clock, worker: () => jobs.worker });
+  const routes = createRoutes({ config, database, clock, events, sealer, tokens, health });
   // One sweep for every session's expiry, over both doors.
   const deadlines = createDeadlines({ clock });
   const yoga = createGraphQLServer({ config, db: database.db, services, clock, deadlines, logger, routes });

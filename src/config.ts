@@ -14,6 +14,12 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  // How long anything waits for PostgreSQL (connecting, a free connection) before answering
+  // DATABASE_UNAVAILABLE, and the Retry-After that answer carries.
+  DATABASE_TIMEOUT_MS: positiveInt.default(5000),
+  DATABASE_RETRY_AFTER_SECONDS: positiveInt.default(5),
+  // How long /health and /ready wait for each dependency's answer.
+  HEALTH_TIMEOUT_MS: positiveInt.default(2000),
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('invitation-api'),
   JWT_AUDIENCE: z.string().min(1).default('invitation-api'),

@@ -2,6 +2,8 @@
 import { ensureDemoAccount } from './accounts/demo.js';
 import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
+import { installLastResort } from './lib/lastResort.js';
+import { createLogger } from './lib/logger.js';
 
 async function main() {
   let config: ReturnType<typeof parseConfig>;
@@ -14,6 +16,7 @@ async function main() {
     }
     throw error;
   }
+  installLastResort(createLogger(config.LOG_LEVEL));
   const app = await buildApp(config);
   const { url } = await app.start();
   const driver = app.database.driver === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL';

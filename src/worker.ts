@@ -9,6 +9,7 @@ import { createSealer } from './delivery/sealing.js';
 import { createDeliveryWorker } from './delivery/worker.js';
 import { createEventBus } from './events/bus.js';
 import { systemClock } from './lib/clock.js';
+import { installLastResort } from './lib/lastResort.js';
 import { createLogger } from './lib/logger.js';
 
 async function main() {
@@ -28,7 +29,8 @@ async function main() {
     process.exit(1);
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4 });
+  installLastResort(logger);
+  const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4, timeoutMs: config.DATABASE_TIMEOUT_MS });
   await migrateDatabase(database, config.DATABASE_URL);
   const events = createEventBus({ redisUrl: config.REDIS_URL });
   const mailer = createMailer(config, logger);

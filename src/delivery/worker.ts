@@ -45,6 +45,8 @@ export interface DeliveryWorker {
   stop(): Promise<void>;
   /** Resolves when the started worker's current pass ends (the next one's when it is idle), with what it handled. */
   nextPass(): Promise<number>;
+  /** When the started worker last finished a pass without failing (for /health). */
+  lastPassAt(): Date | undefined;
 }
 
 export function createDeliveryWorker(deps: {
@@ -84,6 +86,7 @@ export function createDeliveryWorker(deps: {
   /** Who waits for the end of the pass now running, and of the next one. */
   let thisPass: ((handled: number) => void)[] | undefined;
   let nextPass: ((handled: number) => void)[] = [];
+  let lastPassAt: Date | undefined;
 
   async function runOnce(): Promise<number> {
     // Account emails go out beside the invitations, so neither waits for the other's mail server.
@@ -151,6 +154,10 @@ export function createDeliveryWorker(deps: {
     thisPass = nextPass;
     nextPass = [];
     running = runOnce()
+      .then((handled) => {
+        lastPassAt = clock.now();
+        return handled;
+      })
       .catch((error: unknown) => {
         logger.error('delivery pass failed', { error: String(error) });
         return 0;
@@ -176,6 +183,7 @@ export function createDeliveryWorker(deps: {
     runOnce,
     claim,
     nextPass: () => new Promise((resolve) => (thisPass ?? nextPass).push(resolve)),
+    lastPassAt: () => lastPassAt,
     start() {
       if (!stopped) return;
       stopped = false;
