@@ -11,6 +11,7 @@ import { createSealer } from './delivery/sealing.js';
 import type { DeliveryWorker } from './delivery/worker.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createGraphQLServer } from './graphql/server.js';
+import { createHealth } from './http/health.js';
 import { createRoutes } from './http/routes.js';
 import { createMailboxProofs } from './invitations/tokens.js';
 import { createJobs } from './jobs.js';
@@ -63,7 +64,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     options.database ??
     openDatabase(
       config.DATABASE_URL
-        ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+        ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, timeoutMs: config.DATABASE_TIMEOUT_MS }
         : { dataDir: config.DATA_DIR },
     );
   if (ownsDatabase) {
@@ -80,7 +81,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   // Aborted when stop() begins: /ready answers 503 and every subscription ends.
   const stopping = new AbortController();
-  const routes = createRoutes({ config, database, clock, events, sealer, tokens, stopping: stopping.signal });
+  const health = createHealth({ config, database, clock, worker: () => jobs.worker });
+  const routes = createRoutes({ config, database, clock, events, sealer, tokens, health, stopping: stopping.signal });
   // One sweep for every session's expiry, over both doors.
   const deadlines = createDeadlines({ clock });
   const yoga = createGraphQLServer({

@@ -20,6 +20,12 @@ export const configSchema = z.object({
   STARTUP_TIMEOUT_MS: positiveInt.default(30_000),
   // On SIGTERM/SIGINT, how long requests in flight have to finish before their connections are cut.
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  // How long anything waits for PostgreSQL (connecting, a free connection) before answering
+  // DATABASE_UNAVAILABLE, and the Retry-After that answer carries.
+  DATABASE_TIMEOUT_MS: positiveInt.default(5000),
+  DATABASE_RETRY_AFTER_SECONDS: positiveInt.default(5),
+  // How long /health and /ready wait for each dependency's answer.
+  HEALTH_TIMEOUT_MS: positiveInt.default(2000),
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('invitation-api'),
   JWT_AUDIENCE: z.string().min(1).default('invitation-api'),

@@ -2,10 +2,13 @@
 import { ensureDemoAccount } from './accounts/demo.js';
 import { buildApp } from './app.js';
 import { parseConfig } from './config.js';
+import { installLastResort } from './lib/lastResort.js';
+import { createLogger } from './lib/logger.js';
 import { exitOnStartupFailure } from './ops/startupFailure.js';
 
 async function main() {
   const config = parseConfig(process.env);
+  installLastResort(createLogger(config.LOG_LEVEL));
   const app = await buildApp(config);
   // From here a signal stops the app cleanly, even while it is still starting.
   let stopping = false;

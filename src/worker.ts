@@ -9,6 +9,7 @@ import { createSealer } from './delivery/sealing.js';
 import { createDeliveryWorker } from './delivery/worker.js';
 import { createEventBus } from './events/bus.js';
 import { systemClock } from './lib/clock.js';
+import { installLastResort } from './lib/lastResort.js';
 import { createLogger } from './lib/logger.js';
 import { checkDatabase, checkRedis } from './ops/dependencies.js';
 import { checkWorkerMatchesApi } from './ops/deployment.js';
@@ -24,10 +25,11 @@ async function main() {
     );
   }
   const logger = createLogger(config.LOG_LEVEL);
+  installLastResort(logger);
   const privateKeyPem = await loadSigningKey(config);
   await checkDatabase(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS, logger);
   if (config.REDIS_URL) await checkRedis(config.REDIS_URL, config.STARTUP_TIMEOUT_MS, logger);
-  const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4 });
+  const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4, timeoutMs: config.DATABASE_TIMEOUT_MS });
   await migrateDatabase(database, config.DATABASE_URL);
   try {
     await checkWorkerMatchesApi(database.db, { privateKeyPem, redisUrl: config.REDIS_URL });

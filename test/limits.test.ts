@@ -788,7 +788,21 @@ describe('health', () => {
   it('answers GET /ready with 200 and ready: true', async () => {
     const response = await fetch(`${t.url}/ready`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ready: true });
+    expect(await response.json()).toMatchObject({ ready: true });
+  });
+
+  it('names each dependency and its state in /health and /ready', async () => {
+    const body = await fetch(`${t.url}/health`).then((r) => r.json());
+    expect(body).toMatchObject({
+      ready: true,
+      status: 'ok',
+      dependencies: {
+        database: { state: 'up', required: true },
+        migrations: { state: 'up', required: true, applied: true },
+        redis: { state: 'not_configured', required: false },
+        worker: { state: 'disabled', required: false, lastPassAt: null },
+      },
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import type { PgAsyncDatabase, PgAsyncTransaction } from 'drizzle-orm/pg-core/as
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { guardClient, guardedOptions } from './postgresGuard.js';
 import { relations } from './relations.js';
 
 export type Relations = typeof relations;
@@ -21,49 +22,32 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { url: string; poolSize?: number }
+  /** `timeoutMs` bounds connecting and waiting for a connection (DATABASE_TIMEOUT_MS). */
+  | { url: string; poolSize?: number; timeoutMs?: number }
   /** `dataDir` undefined means in memory. */
   | { dataDir: string | undefined };
 
-/**
- * Drizzle runs every statement unprepared, and postgres.js then describes an unprepared statement
- * with parameters in a round trip of its own before running it: two round trips per statement.
- * Prepared, a statement is described once per connection and runs in one. Transactions and
- * savepoints hand out clients of their own, so those are wrapped too.
- */
-function preparing(client: postgres.Sql): postgres.Sql {
-  return new Proxy(client, {
-    get(target, key, receiver) {
-      if (key === 'unsafe') {
-        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, parameters, { ...options, prepare: true });
-      }
-      if (key === 'begin' || key === 'savepoint') {
-        const open = Reflect.get(target, key, receiver) as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => {
-          const work = args.pop() as (inner: postgres.Sql) => unknown;
-          return open.call(target, ...args, (inner: postgres.Sql) => work(preparing(inner)));
-        };
-      }
-      return Reflect.get(target, key, receiver);
-    },
-  });
-}
-
 export function openDatabase(options: DatabaseOptions): Database {
   if ('url' in options) {
-    const client = postgres(options.url, {
-      max: options.poolSize ?? 10,
-      onnotice: () => {},
-      connection: {
-        application_name: 'invitation-api',
-        // Our statements each touch a few thousand rows at most: starting parallel workers for one
-        // (the planner's choice for the analytics over 1M invitations) costs more than it saves.
-        max_parallel_workers_per_gather: '0',
-      },
-    });
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const client = postgres(
+      options.url,
+      guardedOptions(
+        {
+          max: options.poolSize ?? 10,
+          onnotice: () => {},
+          connection: {
+            application_name: 'invitation-api',
+            // Our statements each touch a few thousand rows at most: starting parallel workers for one
+            // (the planner's choice for the analytics over 1M invitations) costs more than it saves.
+            max_parallel_workers_per_gather: '0',
+          },
+        },
+        timeoutMs,
+      ),
+    );
     return {
-      db: drizzlePostgres({ client: preparing(client), relations }) as unknown as Db,
+      db: drizzlePostgres({ client: guardClient(client, timeoutMs), relations }) as unknown as Db,
       driver: 'postgres',
       close: () => client.end({ timeout: 5 }),
     };

@@ -58,6 +58,8 @@ export interface DeliveryWorker {
    * the last, so a pass that includes a hung conversation resolves late, later passes do not.
    */
   nextPass(): Promise<number>;
+  /** When the started worker last finished a pass without failing (for /health). */
+  lastPassAt(): Date | undefined;
 }
 
 export function createDeliveryWorker(deps: {
@@ -100,6 +102,7 @@ export function createDeliveryWorker(deps: {
   let reserved = 0;
   const slots = createSlots(config.DELIVERY_CONCURRENCY, () => tick());
   const accountMailing = createAccountMailing({ ...deps, workerId, onFree: () => tick() });
+  let lastPassAt: Date | undefined;
 
   /**
    * Claims up to the free slots, validates, and starts each email's send; gives how many it
@@ -178,6 +181,10 @@ export function createDeliveryWorker(deps: {
     thisPass = nextPass;
     nextPass = [];
     running = pass()
+      .then((claimed) => {
+        lastPassAt = clock.now();
+        return claimed;
+      })
       .catch((error: unknown) => {
         logger.error('delivery pass failed', { error: String(error) });
         return { handled: 0, settled: Promise.resolve() };
@@ -205,6 +212,7 @@ export function createDeliveryWorker(deps: {
     runOnce,
     claim,
     nextPass: () => new Promise((resolve) => (thisPass ?? nextPass).push(resolve)),
+    lastPassAt: () => lastPassAt,
     start() {
       if (!stopped) return;
       stopped = false;

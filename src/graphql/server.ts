@@ -22,6 +22,7 @@ import { useQueryLimits } from './limits.js';
 import { useNoSuggestions } from './noSuggestions.js';
 import { schema } from './schema.js';
 import { useSessionExpiry } from './sessionExpiry.js';
+import { unavailableError } from './unavailable.js';
 
 const noIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
@@ -48,7 +49,8 @@ export function createGraphQLServer(deps: {
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    // /health and /ready are the routes' (http/health.ts); yoga's own empty answer is moved aside.
+    healthCheckEndpoint: '/health/yoga',
     landingPage: false,
     cors: corsFor(config),
     graphiql: config.graphiql ? { title: 'Invitation API', subscriptionsProtocol: 'WS' } : false,
@@ -65,6 +67,11 @@ export function createGraphQLServer(deps: {
             path: error.path,
             extensions: { code: 'BAD_USER_INPUT' },
           });
+        }
+        const unavailable = unavailableError(original, config.DATABASE_RETRY_AFTER_SECONDS);
+        if (unavailable) {
+          logger.warn('database unavailable', { error: String(original) });
+          return unavailable;
         }
         if (!(original instanceof GraphQLError)) logger.error('unexpected error', { error: String(original) });
         return defaultMaskError(error, message, isDev);

@@ -1,17 +1,16 @@
 // The HTTP routes beside GraphQL, as a yoga plugin that answers before GraphQL runs: request size
-// limits, provider webhooks, open and click tracking, the JWKS and readiness (/health is yoga's).
+// limits, provider webhooks, open and click tracking, the JWKS, and /health and /ready (health.ts).
 // Talks to the webhook handler, the tracker, the token service and the database.
-import { sql } from 'drizzle-orm';
 import type { Plugin } from 'graphql-yoga';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { migrationsApplied } from '../db/migrate.js';
 import type { Sealer } from '../delivery/sealing.js';
 import { createTracker, PIXEL } from '../delivery/tracking.js';
 import { createWebhookHandler } from '../delivery/webhooks.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
+import type { Health } from './health.js';
 
 export function createRoutes(deps: {
   config: Config;
@@ -20,19 +19,12 @@ export function createRoutes(deps: {
   events: EventBus;
   sealer: Sealer;
   tokens: TokenService;
+  health: Health;
   /** Aborted when the server starts stopping: from then on it is not ready. */
   stopping?: AbortSignal;
 }): Plugin {
-  const { config, database, clock, events, sealer, tokens, stopping } = deps;
-
-  const ready = async () => {
-    try {
-      await database.db.execute(sql`select 1`);
-      return await migrationsApplied(database);
-    } catch {
-      return false;
-    }
-  };
+  const { config, database, clock, events, sealer, tokens, health, stopping } = deps;
+  const noStore = { 'cache-control': 'no-store' };
 
   const webhooks = createWebhookHandler({
     db: database.db,
@@ -90,10 +82,12 @@ export function createRoutes(deps: {
       if (url.pathname === '/.well-known/jwks.json') {
         endResponse(Response.json(tokens.jwks()));
       } else if (url.pathname === '/ready' && stopping?.aborted) {
-        endResponse(Response.json({ ready: false, stopping: true }, { status: 503 }));
-      } else if (url.pathname === '/ready') {
-        return ready().then((isReady) => {
-          endResponse(Response.json({ ready: isReady }, { status: isReady ? 200 : 503 }));
+        endResponse(Response.json({ ready: false, stopping: true }, { status: 503, headers: noStore }));
+      } else if (url.pathname === '/ready' || url.pathname === '/health') {
+        const readiness = url.pathname === '/ready';
+        return health.check().then((report) => {
+          const status = readiness && !report.ready ? 503 : 200;
+          endResponse(Response.json(report, { status, headers: noStore }));
         });
       }
     },
