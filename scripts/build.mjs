@@ -25,7 +25,11 @@ const mtime = (file) => {
 };
 const built = mtime(stamp);
 // A removed source leaves the directory newer too.
-const inputs = [...sources, path.join(root, 'package.json'), ...readdirSync(src, { recursive: true }).map((p) => path.join(src, p))];
+const inputs = [
+  ...sources,
+  path.join(root, 'package.json'),
+  ...readdirSync(src, { recursive: true }).map((p) => path.join(src, p)),
+];
 const stale = built === undefined || inputs.some((file) => (mtime(file) ?? Number.POSITIVE_INFINITY) > built);
 
 if (stale || process.argv.includes('--force')) {
