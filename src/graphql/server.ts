@@ -48,7 +48,17 @@ export function createGraphQLServer(deps: {
     healthCheckEndpoint: '/health',
     landingPage: false,
     cors: corsFor(config),
-    graphiql: config.graphiql ? { title: 'Invitation API', subscriptionsProtocol: 'WS' } : false,
+    // Subscriptions over yoga's SSE: each is an HTTP request carrying the Headers tab's headers
+    // (authorization included). Over WS, GraphiQL sends them nowhere the socket reads credentials
+    // from (connection_init), so every subscription ran anonymous. Its SSE requests are GETs, which
+    // CSRF prevention refuses without a header a cross-site form cannot set: GraphiQL sets it.
+    graphiql: config.graphiql
+      ? {
+          title: 'Invitation API',
+          subscriptionsProtocol: 'SSE',
+          additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
+        }
+      : false,
     // Self-contained GraphiQL: the default page loads its code from a CDN, which closed networks block.
     renderGraphiQL,
     logging: false,
