@@ -12,6 +12,7 @@ import type { DeliveryWorker } from './delivery/worker.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { createRoutes } from './http/routes.js';
+import { createWebPages } from './http/web.js';
 import { createMailboxProofs } from './invitations/tokens.js';
 import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -65,7 +66,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const routes = createRoutes({ config, database, clock, events, sealer, tokens });
   // One sweep for every session's expiry, over both doors.
   const deadlines = createDeadlines({ clock });
-  const yoga = createGraphQLServer({ config, db: database.db, services, clock, deadlines, logger, routes });
+  const yoga = createGraphQLServer({
+    config,
+    db: database.db,
+    services,
+    clock,
+    deadlines,
+    logger,
+    routes: [routes, createWebPages()],
+  });
   const server = http.createServer(yoga);
   const wsServer = createWebSocketServer({ server, yoga, config, db: database.db, services, clock, deadlines });
 

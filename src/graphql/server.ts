@@ -38,8 +38,8 @@ export function createGraphQLServer(deps: {
   /** The app's deadlines, which end each subscription when its token expires. */
   deadlines: Deadlines;
   logger: Logger;
-  /** Routes answered before GraphQL runs. */
-  routes: Plugin;
+  /** Routes answered before GraphQL runs, in order. */
+  routes: Plugin[];
 }) {
   const { config, db, services, clock, deadlines, logger, routes } = deps;
   return createYoga<ServerContext, Context>({
@@ -87,7 +87,7 @@ export function createGraphQLServer(deps: {
       return createContext(db, services, clock, facts);
     },
     plugins: [
-      routes,
+      ...routes,
       varyOnOrigin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),
       useQueryLimits(config),
