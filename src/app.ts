@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenService, loadSigningKey } from './auth/tokens.js';
-import type { Config } from './config.js';
+import { type Config, settleAddress } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createSealer } from './delivery/sealing.js';
@@ -13,6 +13,7 @@ import { createEventBus, type EventBus } from './events/bus.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { createHealth } from './http/health.js';
 import { createRoutes } from './http/routes.js';
+import { createWebPages } from './http/web.js';
 import { createMailboxProofs } from './invitations/tokens.js';
 import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -92,7 +93,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     clock,
     deadlines,
     logger,
-    routes,
+    routes: [routes, createWebPages()],
     stopping: stopping.signal,
   });
   const server = http.createServer(yoga);
@@ -118,10 +119,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           } else reject(error);
         });
         server.listen(port, host, () => {
-          jobs.start();
           const address = server.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
+          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+          const url = `http://${shownHost}:${address.port}`;
+          // Before any job or request makes a link: links name the address actually bound.
+          settleAddress(config, url);
+          jobs.start();
+          resolve({ port: address.port, url });
         });
       });
     },

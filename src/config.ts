@@ -58,7 +58,7 @@ export const configSchema = z.object({
   INVITE_URL_TEMPLATE: z
     .string()
     .refine((s) => s.includes('{token}'), 'must contain {token}')
-    .default('http://localhost:4000/invite/{token}'),
+    .optional(),
   CUSTOM_MESSAGES_ENABLED: bool.default(true),
   INVITATION_ANALYTICS_ENABLED: bool.default(true),
   INVITATION_EXPIRY_DAYS_DEFAULT: positiveInt.default(7),
@@ -107,10 +107,17 @@ export const configSchema = z.object({
 
 type Env = z.infer<typeof configSchema>;
 
-export type Config = Env & {
+export type Config = Omit<Env, 'INVITE_URL_TEMPLATE'> & {
   production: boolean;
-  /** Where this server is reached from outside: PUBLIC_URL, or localhost and PORT. */
+  /**
+   * Where this server is reached from outside: PUBLIC_URL, or localhost and PORT until the server
+   * listens, then the address it is bound to (PORT=0 picks a free port): see app.start().
+   */
   publicUrl: string;
+  /** The accept link: INVITE_URL_TEMPLATE, else this server's own accept page at publicUrl. */
+  INVITE_URL_TEMPLATE: string;
+  /** True when INVITE_URL_TEMPLATE is this server's page, so it follows publicUrl to the bound port. */
+  inviteUrlDefaulted: boolean;
   graphiql: boolean;
   introspection: boolean;
   demoSeed: boolean;
@@ -137,6 +144,19 @@ function corsOrigins(value: string | undefined, production: boolean, publicUrl: 
 
 export class ConfigError extends Error {}
 
+/** The accept page this server serves (web/), at `publicUrl`. */
+export const defaultInviteUrl = (publicUrl: string) => `${publicUrl}/invite/{token}`;
+
+/**
+ * Once the server listens at `url`: without PUBLIC_URL, links (accept, reset, verify, tracking)
+ * name that address, so a server on PORT=0 or another port than 4000 mails links that open.
+ */
+export function settleAddress(config: Config, url: string): void {
+  if (config.PUBLIC_URL) return;
+  config.publicUrl = url;
+  if (config.inviteUrlDefaulted) config.INVITE_URL_TEMPLATE = defaultInviteUrl(url);
+}
+
 /** True when the link INVITE_URL_TEMPLATE makes points at this machine. */
 function isLocalLink(template: string): boolean {
   const link = template.replace('{token}', 'token');
@@ -153,7 +173,7 @@ function isLocalLink(template: string): boolean {
 }
 
 /** What production needs and development does without, each a line of the refusal. */
-function productionProblems(c: z.infer<typeof configSchema>): string[] {
+function productionProblems(c: Env & { INVITE_URL_TEMPLATE: string }): string[] {
   const problems: string[] = [];
   if (!c.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY: required in production (a PKCS#8 PEM ES256 key)');
   if (!c.SMTP_URL && !c.ALLOW_FILE_MAILER) {
@@ -182,7 +202,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const c = parsed.data;
+  const publicUrl = (parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/$/, '');
+  const c = { ...parsed.data, INVITE_URL_TEMPLATE: parsed.data.INVITE_URL_TEMPLATE ?? defaultInviteUrl(publicUrl) };
   const production = c.NODE_ENV === 'production';
   const problems = production ? productionProblems(c) : [];
   if (problems.length > 0) {
@@ -198,9 +219,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       'Invalid configuration:\n  INVITATION_EXPIRY_DAYS_DEFAULT: must not exceed INVITATION_EXPIRY_DAYS_MAX',
     );
   }
-  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
   return {
     ...c,
+    inviteUrlDefaulted: parsed.data.INVITE_URL_TEMPLATE === undefined,
     DATA_DIR: path.resolve(c.DATA_DIR),
     production,
     publicUrl,

@@ -1,8 +1,10 @@
 // GraphiQL in a real browser: the page the server serves at /graphql renders with no third-party
-// requests, and a person can run a query as themselves by putting their token in the Headers tab.
+// requests, and a person can run a query, or follow a subscription, as themselves by putting their
+// token in the Headers tab.
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
+import { invite } from './helpers/invitations.js';
 import { newAccount } from './helpers/seed.js';
 
 const t = useTestApp();
@@ -133,6 +135,34 @@ describe('GraphiQL', () => {
       const result = await runAndWaitFor(graphiql.page, 'UNAUTHENTICATED');
       const text = await editorText(result);
       expect(text).toContain('"viewer": null');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'follows a subscription as the account whose token is in the Headers tab, receiving an invitation sent from elsewhere',
+    async () => {
+      const owner = await newAccount(t, 'graphiql-live');
+      const subscription = `subscription { invitationEvents(organizationId: "${owner.organizationId}") { type invitation { email } } }`;
+      const graphiql = await openGraphiQL(subscription);
+      await rendered(graphiql);
+      await setHeaders(graphiql.page, { authorization: `Bearer ${owner.token}` });
+
+      // The subscription is open once the server has answered its request with the event stream.
+      const streaming = graphiql.page.waitForResponse(
+        (response) =>
+          new URL(response.url()).pathname === '/graphql' &&
+          (response.headers()['content-type'] ?? '').startsWith('text/event-stream'),
+      );
+      await graphiql.page.locator('.graphiql-execute-button').click();
+      expect((await streaming).request().headers().authorization).toBe(`Bearer ${owner.token}`);
+
+      const { email } = await invite(t, owner);
+      const result = graphiql.page.getByLabel('Result Window');
+      await result.getByText(email).first().waitFor();
+      const text = await editorText(result);
+      expect(text).toContain('"type": "CREATED"');
+      expect(text).not.toContain('UNAUTHENTICATED');
     },
     TEST_TIMEOUT,
   );

@@ -40,8 +40,8 @@ export function createGraphQLServer(deps: {
   /** The app's deadlines, which end each subscription when its token expires. */
   deadlines: Deadlines;
   logger: Logger;
-  /** Routes answered before GraphQL runs. */
-  routes: Plugin;
+  /** Routes answered before GraphQL runs, in order. */
+  routes: Plugin[];
   /** Aborted when the server stops: every subscription then ends. */
   stopping?: AbortSignal;
 }) {
@@ -53,7 +53,17 @@ export function createGraphQLServer(deps: {
     healthCheckEndpoint: '/health/yoga',
     landingPage: false,
     cors: corsFor(config),
-    graphiql: config.graphiql ? { title: 'Invitation API', subscriptionsProtocol: 'WS' } : false,
+    // Subscriptions over yoga's SSE: each is an HTTP request carrying the Headers tab's headers
+    // (authorization included). Over WS, GraphiQL sends them nowhere the socket reads credentials
+    // from (connection_init), so every subscription ran anonymous. Its SSE requests are GETs, which
+    // CSRF prevention refuses without a header a cross-site form cannot set: GraphiQL sets it.
+    graphiql: config.graphiql
+      ? {
+          title: 'Invitation API',
+          subscriptionsProtocol: 'SSE',
+          additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
+        }
+      : false,
     // Self-contained GraphiQL: the default page loads its code from a CDN, which closed networks block.
     renderGraphiQL,
     logging: false,
@@ -87,7 +97,7 @@ export function createGraphQLServer(deps: {
       return createContext(db, services, clock, facts);
     },
     plugins: [
-      routes,
+      ...routes,
       varyOnOrigin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),
       useQueryLimits(config),

@@ -1,8 +1,11 @@
-// Runs once before all workers: on PostgreSQL, checks the database is a test one and migrates it.
+// Runs once before all workers: builds the web app when its sources changed (the browser tests
+// load it from the server); on PostgreSQL, checks the database is a test one and migrates it.
+import { buildWeb } from '../../scripts/build-web.js';
 import { assertTestDatabaseUrl, openDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 
 export default async function setup() {
+  await buildWeb({ quiet: true });
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return;
   assertTestDatabaseUrl(url);
