@@ -56,7 +56,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (ownsDatabase) await migrateDatabase(database, config.DATABASE_URL);
   const privateKeyPem = await loadSigningKey(config);
   const tokens = await createTokenService({ privateKeyPem, config, clock });
-  const events = createEventBus({ redisUrl: config.REDIS_URL });
+  const events = createEventBus({ redisUrl: config.REDIS_URL, reconnectMaxMs: config.REDIS_RECONNECT_MAX_MS, logger });
   const sealer = createSealer(privateKeyPem);
   const proofs = createMailboxProofs(privateKeyPem);
   const services = createServices({ db: database.db, config, clock, tokens, events, sealer, proofs });

@@ -30,7 +30,7 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL);
   const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4 });
   await migrateDatabase(database, config.DATABASE_URL);
-  const events = createEventBus({ redisUrl: config.REDIS_URL });
+  const events = createEventBus({ redisUrl: config.REDIS_URL, reconnectMaxMs: config.REDIS_RECONNECT_MAX_MS, logger });
   const mailer = createMailer(config, logger);
   const worker = createDeliveryWorker({
     db: database.db,
