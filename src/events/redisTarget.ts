@@ -47,7 +47,7 @@ export function createRedisTarget(options: RedisTargetOptions) {
   const watch = (client: Redis, role: string, onBack: () => void) => {
     let down = false;
     const lost = (reason: string) => {
-      if (down) return;
+      if (down || closing) return;
       down = true;
       logger?.warn('Redis unreachable: events reach this instance only until it is back', { role, reason });
     };
@@ -63,6 +63,7 @@ export function createRedisTarget(options: RedisTargetOptions) {
     return { markLost: () => lost('publish failed') };
   };
 
+  let closing = false;
   let publishFailed = false;
   const publisherState = watch(publisher, 'publish', () => {
     if (!publishFailed) return;
@@ -128,6 +129,7 @@ export function createRedisTarget(options: RedisTargetOptions) {
     /** Resolves once Redis has confirmed the subscription to `topic` (waiting for it to be reachable). */
     confirmed: (topic: string) => subscriber.subscribe(topic),
     async close() {
+      closing = true;
       await Promise.all(
         [publisher, subscriber].map(async (client) => {
           if (client.status === 'ready') {

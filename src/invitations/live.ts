@@ -296,13 +296,14 @@ export function createLiveService({
     /**
      * Resolves once `count` subscribers follow the organisation's events on this instance and the
      * bus subscription they share is live: an event published after it reaches each of them.
+     * With `here`, once they joined: an event published on this instance reaches them (Redis or not).
      */
-    async organizationWatched(organizationId: string, count = 1): Promise<void> {
+    async organizationWatched(organizationId: string, count = 1, here = false): Promise<void> {
       await new Promise<void>((resolve) => {
         joinWaiters.push({ organizationId, count, resolve });
         settleJoins();
       });
-      await events.organizationFollowed(organizationId);
+      if (!here) await events.organizationFollowed(organizationId);
     },
 
     /**
