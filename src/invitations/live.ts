@@ -125,8 +125,10 @@ export function createLiveService({
     /** Live events and replays, one after the other: each subscriber sees them in order. */
     let queue: Promise<void> = Promise.resolve();
     const enqueue = (job: () => Promise<void>) => {
-      queue = queue.then(job);
-      return queue;
+      const run = queue.then(job);
+      // A failed job fails its own caller; the ones after it still run.
+      queue = run.catch(() => {});
+      return run;
     };
 
     async function replay() {
@@ -144,6 +146,7 @@ export function createLiveService({
       }
     }
     const stopResync = events.onResync(() => {
+      // Without the replay its subscribers would have a gap: they end, and resume with their cursor.
       void enqueue(replay).catch((error: unknown) => {
         for (const subscriber of [...subscribers]) subscriber.end(error);
       });
