@@ -74,7 +74,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await recordDeployment(database.db, { privateKeyPem, redisUrl: config.REDIS_URL });
   }
   const tokens = await createTokenService({ privateKeyPem, config, clock });
-  const events = createEventBus({ redisUrl: config.REDIS_URL });
+  const events = createEventBus({ redisUrl: config.REDIS_URL, reconnectMaxMs: config.REDIS_RECONNECT_MAX_MS, logger });
   const sealer = createSealer(privateKeyPem);
   const proofs = createMailboxProofs(privateKeyPem);
   const services = createServices({ db: database.db, config, clock, tokens, events, sealer, proofs });

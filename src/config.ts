@@ -84,6 +84,12 @@ export const configSchema = z.object({
   SMTP_TIMEOUT_MS: positiveInt.default(10_000),
   MAIL_FROM: z.string().min(3).default('Invitations <invitations@localhost>'),
   REDIS_URL: z.url().optional(),
+  // Redis may be away: the bus reconnects for ever, waiting at most this long between attempts.
+  REDIS_RECONNECT_MAX_MS: positiveInt.default(2000),
+  // How far back `invitationEvents(after:)` replays; an older cursor, or a gap of more events than
+  // the maximum, is answered with CURSOR_EXPIRED (refetch, then follow from the start).
+  FEED_RESUME_HORIZON_SECONDS: positiveInt.default(86_400),
+  FEED_RESUME_MAX_EVENTS: positiveInt.default(1000),
   WORKER_ENABLED: bool.default(true),
   WORKER_ID: z.string().min(1).optional(),
   DELIVERY_MAX_TRIES: positiveInt.default(5),

@@ -45,6 +45,12 @@ export function createServices(deps: {
     accounts,
     analytics: createAnalyticsService(deps),
     invitations: createInvitationService({ ...deps, accounts, outbox: createOutbox(deps) }),
-    live: createLiveService(deps),
+    live: createLiveService({
+      ...deps,
+      resume: {
+        horizonSeconds: deps.config.FEED_RESUME_HORIZON_SECONDS,
+        maxEvents: deps.config.FEED_RESUME_MAX_EVENTS,
+      },
+    }),
   };
 }

@@ -37,7 +37,7 @@ async function main() {
     await database.close();
     throw error;
   }
-  const events = createEventBus({ redisUrl: config.REDIS_URL });
+  const events = createEventBus({ redisUrl: config.REDIS_URL, reconnectMaxMs: config.REDIS_RECONNECT_MAX_MS, logger });
   const mailer = createMailer(config, logger);
   const worker = createDeliveryWorker({
     db: database.db,

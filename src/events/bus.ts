@@ -1,12 +1,16 @@
 // Typed events between the services, the delivery worker and the subscriptions: in process by
-// default, through Redis (so every instance sees every event) when REDIS_URL is set.
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+// default, through Redis (so every instance sees every event) when REDIS_URL is set. With Redis,
+// this instance's subscribers get its own events in process first, so they never depend on Redis;
+// after Redis was away the bus calls its resync listeners (see redisTarget.ts).
 import { createPubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
-import { Redis } from 'ioredis';
 import type { DeliveryStatus, InvitationEventType, InvitationStatus } from '../db/schema/index.js';
+import type { Logger } from '../lib/logger.js';
+import { createRedisTarget } from './redisTarget.js';
 
 /** Something happened to an invitation, and where it stood right after. */
 export interface InvitationChange {
+  /** The timeline event's sequence number: increasing, unique across organisations. */
+  seq: number;
   invitationId: string;
   organizationId: string;
   type: InvitationEventType;
@@ -34,6 +38,11 @@ export interface EventBus {
    * reaches them. For callers that must not publish before a subscription is live.
    */
   organizationFollowed(organizationId: string, count?: number): Promise<void>;
+  /**
+   * Calls `listener` whenever events published on other instances may have been missed (Redis was
+   * away and is back); returns how to stop. Never called without Redis.
+   */
+  onResync(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -88,19 +97,24 @@ function countingListeners(target: Target, confirm: (topic: string) => Promise<u
   };
 }
 
-export function createEventBus(options: { redisUrl?: string }): EventBus {
-  const clients = options.redisUrl
-    ? [new Redis(options.redisUrl, { lazyConnect: false }), new Redis(options.redisUrl, { lazyConnect: false })]
-    : [];
-  const [publishClient, subscribeClient] = clients;
-  const { target, listening } =
-    publishClient && subscribeClient
-      ? // Subscribing again to a channel already subscribed changes nothing, and its reply comes
-        // after the event target's own SUBSCRIBE on the same connection: the channel is live.
-        countingListeners(createRedisEventTarget({ publishClient, subscribeClient }), (topic) =>
-          subscribeClient.subscribe(topic),
-        )
-      : countingListeners(new EventTarget() as Target, () => Promise.resolve());
+export function createEventBus(options: { redisUrl?: string; reconnectMaxMs?: number; logger?: Logger }): EventBus {
+  const resyncListeners = new Set<() => void>();
+  const resync = () => {
+    for (const listener of [...resyncListeners]) listener();
+  };
+  const redis = options.redisUrl
+    ? createRedisTarget({
+        url: options.redisUrl,
+        reconnectMaxMs: options.reconnectMaxMs ?? 2000,
+        logger: options.logger,
+        onResync: resync,
+      })
+    : undefined;
+  const { target, listening } = redis
+    ? // Subscribing again to a channel already subscribed changes nothing, and its reply comes
+      // after the target's own SUBSCRIBE on the same connection: the channel is live.
+      countingListeners(redis.target, redis.confirmed)
+    : countingListeners(new EventTarget() as Target, () => Promise.resolve());
   const pubsub = createPubSub<Topics>({ eventTarget: target });
   return {
     publishChange(change) {
@@ -112,8 +126,13 @@ export function createEventBus(options: { redisUrl?: string }): EventBus {
     organizationChanges: (organizationId) => pubsub.subscribe('organization:changed', organizationId),
     deliveriesQueued: () => pubsub.subscribe('delivery:queued') as AsyncIterable<undefined>,
     organizationFollowed: (organizationId, count = 1) => listening(`organization:changed:${organizationId}`, count),
+    onResync(listener) {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
+    },
     async close() {
-      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+      resyncListeners.clear();
+      await redis?.close();
     },
   };
 }

@@ -140,6 +140,15 @@ export function checkCursorsFirst(built: GraphQLSchema): GraphQLSchema {
       if (!field.args.some((arg) => arg.name === 'after' || arg.name === 'before')) continue;
       const check = field.extensions[CURSOR_CHECK] as CursorCheck | undefined;
       if (!check) throw new Error(`${type.name}.${field.name} pages on cursors and names no cursorCheck`);
+      // A subscription's arguments are read once, when it starts; its resolver runs per event.
+      const { subscribe } = field;
+      if (subscribe) {
+        field.subscribe = (source, args, context, info) => {
+          check(args);
+          return subscribe(source, args, context, info);
+        };
+        continue;
+      }
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
         check(args);

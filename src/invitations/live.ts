@@ -4,13 +4,34 @@
 // once for all its subscribers on this instance: per event, one read of who may watch and one of
 // the invitation (never cached), and one update object shared by every subscriber allowed to see
 // it. The per-invitation feed batches its checks and reads per tick instead.
+// A subscriber may resume after an event it saw (resume.ts): it joins the live feed first, holding
+// what arrives, reads what it missed from the timeline, then takes the held events the timeline
+// did not have. After the bus may have missed events (Redis was away), each organisation's feed
+// replays the timeline after the last event it delivered, and each invitation's feed sends its
+// current state again.
 // Talks to the invitations store (who may watch: auth/policy's managers) and the event bus.
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
 import type { EventBus, InvitationChange } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
+import { fail, ok, type Result } from '../lib/errors.js';
+import {
+  backlogAfter,
+  CursorExpiredError,
+  changeOf,
+  checkResumable,
+  FeedCursorInvalidError,
+  type ResumeError,
+  type ResumeLimits,
+} from './resume.js';
 import { effectiveStatus } from './status.js';
-import { type Invitation, invitationsByIds, managersAmong } from './store.js';
+import {
+  type Invitation,
+  invitationsByIds,
+  latestOrganizationSeq,
+  managersAmong,
+  organizationEventsAfter,
+} from './store.js';
 
 /**
  * Subscribers handed one event between two turns of the event loop. Handing it to thousands at
@@ -18,6 +39,15 @@ import { type Invitation, invitationsByIds, managersAmong } from './store.js';
  * and the collector copies every one's half-built result.
  */
 const DELIVERY_SLICE = 250;
+
+/** The sequence numbers an organisation's feed remembers having delivered, so a replay repeats none. */
+const REMEMBERED_EVENTS = 10_000;
+
+/** Where a subscriber resumes: after the event `seq` of the organisation `organizationId`. */
+export interface FeedPosition {
+  organizationId: string;
+  seq: number;
+}
 
 /** One event as every subscriber of the organisation sees it: built once, shared by all of them. */
 export interface LiveUpdate {
@@ -27,7 +57,17 @@ export interface LiveUpdate {
   invitation: Invitation;
 }
 
-export function createLiveService({ db, events, clock }: { db: Db; events: EventBus; clock: Clock }) {
+export function createLiveService({
+  db,
+  events,
+  clock,
+  resume,
+}: {
+  db: Db;
+  events: EventBus;
+  clock: Clock;
+  resume: ResumeLimits;
+}) {
   const invitationsById = new DataLoader<string, Invitation | undefined>(
     async (ids) => {
       const rows = await invitationsByIds(db, [...new Set(ids)]);
@@ -71,10 +111,51 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     const users = new Map<string, number>();
     const changes = events.organizationChanges(organizationId)[Symbol.asyncIterator]();
     let closed = false;
+    /** Delivered (or known at opening) up to here: a replay reads the timeline after it. */
+    const opened = latestOrganizationSeq(db, organizationId).catch(() => 0);
+    let watermark = 0;
+    const delivered = new Set<number>();
+    const remember = (seq: number) => {
+      if (delivered.has(seq)) return false;
+      delivered.add(seq);
+      if (delivered.size > REMEMBERED_EVENTS) delivered.delete(delivered.values().next().value as number);
+      watermark = Math.max(watermark, seq);
+      return true;
+    };
+    /** Live events and replays, one after the other: each subscriber sees them in order. */
+    let queue: Promise<void> = Promise.resolve();
+    const enqueue = (job: () => Promise<void>) => {
+      const run = queue.then(job);
+      // A failed job fails its own caller; the ones after it still run.
+      queue = run.catch(() => {});
+      return run;
+    };
+
+    async function replay() {
+      watermark = Math.max(watermark, await opened);
+      for (;;) {
+        const page = await organizationEventsAfter(db, organizationId, watermark, DELIVERY_SLICE);
+        const current = await Promise.all(page.map((row) => byId(row.invitationId)));
+        for (const [i, row] of page.entries()) {
+          const invitation = current[i];
+          watermark = Math.max(watermark, row.seq);
+          if (closed || !invitation || !remember(row.seq)) continue;
+          await deliver(changeOf(row, invitation));
+        }
+        if (page.length < DELIVERY_SLICE) return;
+      }
+    }
+    const stopResync = events.onResync(() => {
+      // Without the replay its subscribers would have a gap: they end, and resume with their cursor.
+      void enqueue(replay).catch((error: unknown) => {
+        for (const subscriber of [...subscribers]) subscriber.end(error);
+      });
+    });
 
     const close = () => {
       if (closed) return;
       closed = true;
+      stopResync();
       if (organizationFeeds.get(organizationId) === feed) organizationFeeds.delete(organizationId);
       void changes.return?.();
     };
@@ -118,7 +199,12 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     void (async () => {
       let failure: { error: unknown } | undefined;
       try {
-        for (let next = await changes.next(); !next.done; next = await changes.next()) await deliver(next.value);
+        for (let next = await changes.next(); !next.done; next = await changes.next()) {
+          const change = next.value;
+          await enqueue(async () => {
+            if (remember(change.seq)) await deliver(change);
+          });
+        }
       } catch (error) {
         failure = { error };
       }
@@ -128,12 +214,12 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     })();
 
     const feed = {
-      join(userId: string): AsyncIterableIterator<LiveUpdate> {
-        const { subscriber, stream } = subscriberStream(userId, leave);
+      join(userId: string) {
+        const { subscriber, stream, release } = subscriberStream(userId, leave);
         subscribers.add(subscriber);
         users.set(userId, (users.get(userId) ?? 0) + 1);
         settleJoins();
-        return stream;
+        return { stream, release };
       },
       get size() {
         return subscribers.size;
@@ -148,6 +234,7 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     userId: string,
     invitationId: string,
     changes: AsyncIterator<InvitationChange>,
+    resyncs: Resyncs,
   ): AsyncGenerator<Invitation> {
     // Listen before reading, so no change falls between the read and the subscription.
     let next = changes.next();
@@ -156,7 +243,18 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
       if (!invitation) return;
       yield invitation;
       while (!isFinal(invitation)) {
-        const { done, value: change } = await next;
+        const signal = await Promise.race([next, resyncs.signal()]);
+        if (signal === RESYNC) {
+          resyncs.taken();
+          // Changes may have been missed meanwhile: the state now, as at the start.
+          if (!(await mayWatch(userId, invitation.organizationId))) return;
+          const fresh = await byId(invitationId);
+          if (!fresh) return;
+          invitation = fresh;
+          yield invitation;
+          continue;
+        }
+        const { done, value: change } = signal;
         if (done) return;
         if (!(await mayWatch(userId, invitation.organizationId))) return;
         const fresh = await byId(invitationId);
@@ -167,6 +265,7 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
         next = changes.next();
       }
     } finally {
+      resyncs.stop();
       await changes.return?.();
     }
   }
@@ -183,7 +282,7 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     /** The current state first, then the state after each change; ends once the invitation is final. */
     invitationStatus(userId: string, invitationId: string): AsyncIterableIterator<Invitation> {
       const changes = events.invitationChanges(invitationId)[Symbol.asyncIterator]();
-      const states = statesOf(userId, invitationId, changes);
+      const states = statesOf(userId, invitationId, changes, resyncsOf(events));
       // A generator waiting for its next change takes return() only once that change comes, which
       // may be never: ending the bus stream first ends that wait, so a departed client leaves at once.
       const stream: AsyncIterableIterator<Invitation> = {
@@ -200,25 +299,88 @@ export function createLiveService({ db, events, clock }: { db: Db; events: Event
     /**
      * Resolves once `count` subscribers follow the organisation's events on this instance and the
      * bus subscription they share is live: an event published after it reaches each of them.
+     * With `here`, once they joined: an event published on this instance reaches them (Redis or not).
      */
-    async organizationWatched(organizationId: string, count = 1): Promise<void> {
+    async organizationWatched(organizationId: string, count = 1, here = false): Promise<void> {
       await new Promise<void>((resolve) => {
         joinWaiters.push({ organizationId, count, resolve });
         settleJoins();
       });
-      await events.organizationFollowed(organizationId);
+      if (!here) await events.organizationFollowed(organizationId);
     },
 
-    /** Every change in the organisation, with the invitation as it stands after it. */
-    organizationEvents(userId: string, organizationId: string): AsyncIterableIterator<LiveUpdate> {
+    /**
+     * Every change in the organisation, with the invitation as it stands after it; with `after`,
+     * first the changes since that event, from the timeline, in order, then the live ones.
+     */
+    async organizationEvents(
+      userId: string,
+      organizationId: string,
+      after?: FeedPosition,
+    ): Promise<Result<AsyncIterableIterator<LiveUpdate>, ResumeError>> {
+      if (after) {
+        if (after.organizationId !== organizationId) return fail(new FeedCursorInvalidError());
+        const resumable = await checkResumable(db, clock, resume, organizationId, after.seq);
+        if (!resumable.ok) return resumable;
+      }
       let feed = organizationFeeds.get(organizationId);
       if (!feed) {
         feed = openOrganizationFeed(organizationId);
         organizationFeeds.set(organizationId, feed);
       }
-      return feed.join(userId);
+      const { stream, release } = feed.join(userId);
+      if (!after) {
+        release([]);
+        return ok(stream);
+      }
+      // Joined first, so what is committed from now on is held; then what came before.
+      try {
+        const rows = await backlogAfter(db, resume, organizationId, after.seq);
+        if (!rows) {
+          await stream.return?.();
+          return fail(new CursorExpiredError());
+        }
+        const current = await Promise.all(rows.map((row) => byId(row.invitationId)));
+        const missed: LiveUpdate[] = [];
+        for (const [i, row] of rows.entries()) {
+          const invitation = current[i];
+          if (invitation?.organizationId !== organizationId) continue;
+          const change = changeOf(row, invitation);
+          missed.push({ change, at: new Date(change.at), invitation });
+        }
+        release(missed, new Set(rows.map((row) => row.seq)));
+        return ok(stream);
+      } catch (error) {
+        await stream.return?.();
+        throw error;
+      }
     },
   };
+}
+
+const RESYNC = Symbol('resync');
+
+/**
+ * The bus's resync signals as something to wait for: `signal` resolves at the next resync since the
+ * last `taken()` (at once when one came meanwhile); several before it is taken count once.
+ */
+interface Resyncs {
+  signal(): Promise<typeof RESYNC>;
+  taken(): void;
+  stop(): void;
+}
+
+function resyncsOf(events: EventBus): Resyncs {
+  let resolve: (value: typeof RESYNC) => void = () => {};
+  let signal!: Promise<typeof RESYNC>;
+  const arm = () => {
+    signal = new Promise((r) => {
+      resolve = r;
+    });
+  };
+  arm();
+  const stop = events.onResync(() => resolve(RESYNC));
+  return { signal: () => signal, taken: arm, stop };
 }
 
 /** What an organisation's feed hands each of its subscribers. */
@@ -235,6 +397,8 @@ interface Subscriber {
  */
 function subscriberStream(userId: string, leave: (subscriber: Subscriber) => void) {
   const queued: LiveUpdate[] = [];
+  /** Until released, pushed updates wait here: the backlog goes before them. */
+  let held: LiveUpdate[] | undefined = [];
   let waiting: { resolve: (result: IteratorResult<LiveUpdate>) => void; reject: (error: unknown) => void } | undefined;
   let ended = false;
   let failure: { error: unknown } | undefined;
@@ -244,6 +408,10 @@ function subscriberStream(userId: string, leave: (subscriber: Subscriber) => voi
     userId,
     push(update) {
       if (ended) return;
+      if (held) {
+        held.push(update);
+        return;
+      }
       if (waiting) {
         const { resolve } = waiting;
         waiting = undefined;
@@ -293,6 +461,12 @@ function subscriberStream(userId: string, leave: (subscriber: Subscriber) => voi
       return stream;
     },
   };
-  return { subscriber, stream };
+  /** Hands over `first`, then what was held except the events `first` already has. */
+  const release = (first: LiveUpdate[], seen: Set<number> = new Set()) => {
+    const waited = held ?? [];
+    held = undefined;
+    for (const update of [...first, ...waited.filter((u) => !seen.has(u.change.seq))]) subscriber.push(update);
+  };
+  return { subscriber, stream, release };
 }
 export type LiveService = ReturnType<typeof createLiveService>;

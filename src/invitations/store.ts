@@ -3,7 +3,7 @@
 // (the inviter's membership, the account and membership an accept makes, who may watch). The
 // delivery side writes delivery statuses and engagement through here too. Talks to the database
 // only; callers pass the time, so nothing here reads a clock.
-import { and, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import { MANAGER_ROLES } from '../auth/policy.js';
 import type { Executor, Tx } from '../db/client.js';
 import { perRow } from '../db/perRow.js';
@@ -219,18 +219,25 @@ export async function appendEvents(
   events: { invitation: EventSubject; event: TimelineEvent }[],
 ) {
   if (events.length === 0) return;
-  await executor.insert(invitationEvents).values(
-    events.map(({ invitation, event }) => ({
-      invitationId: invitation.id,
-      organizationId: invitation.organizationId,
-      type: event.type,
-      actorId: event.actorId ?? null,
-      data: event.data ?? {},
-      createdAt: event.at,
-    })),
-  );
-  for (const { invitation, event } of events) {
+  const rows = await executor
+    .insert(invitationEvents)
+    .values(
+      events.map(({ invitation, event }) => ({
+        invitationId: invitation.id,
+        organizationId: invitation.organizationId,
+        type: event.type,
+        actorId: event.actorId ?? null,
+        data: event.data ?? {},
+        statusAfter: invitation.status,
+        deliveryStatusAfter: invitation.deliveryStatus,
+        createdAt: event.at,
+      })),
+    )
+    .returning({ seq: invitationEvents.seq });
+  // RETURNING gives the rows in the order of VALUES.
+  events.forEach(({ invitation, event }, i) => {
     log.push({
+      seq: rows[i]?.seq ?? 0,
       invitationId: invitation.id,
       organizationId: invitation.organizationId,
       type: event.type,
@@ -238,7 +245,7 @@ export async function appendEvents(
       deliveryStatus: invitation.deliveryStatus,
       at: event.at.toISOString(),
     });
-  }
+  });
 }
 
 export const appendEvent = (
@@ -247,6 +254,55 @@ export const appendEvent = (
   invitation: EventSubject,
   event: TimelineEvent,
 ) => appendEvents(executor, log, [{ invitation, event }]);
+
+/** One timeline row as an organisation's feed replays it. */
+export type FeedEvent = Pick<
+  typeof invitationEvents.$inferSelect,
+  'seq' | 'invitationId' | 'organizationId' | 'type' | 'statusAfter' | 'deliveryStatusAfter' | 'createdAt'
+>;
+
+const feedColumns = {
+  seq: invitationEvents.seq,
+  invitationId: invitationEvents.invitationId,
+  organizationId: invitationEvents.organizationId,
+  type: invitationEvents.type,
+  statusAfter: invitationEvents.statusAfter,
+  deliveryStatusAfter: invitationEvents.deliveryStatusAfter,
+  createdAt: invitationEvents.createdAt,
+};
+
+/** The organisation's timeline after `seq`, in order: at most `limit` rows. */
+export const organizationEventsAfter = (executor: Executor, organizationId: string, seq: number, limit: number) =>
+  executor
+    .select(feedColumns)
+    .from(invitationEvents)
+    .where(and(eq(invitationEvents.organizationId, organizationId), gt(invitationEvents.seq, seq)))
+    .orderBy(asc(invitationEvents.seq))
+    .limit(limit);
+
+/** The organisation's timeline event `seq`, if it has one. */
+export async function organizationEventAt(executor: Executor, organizationId: string, seq: number) {
+  const [row] = await executor
+    .select(feedColumns)
+    .from(invitationEvents)
+    .where(and(eq(invitationEvents.organizationId, organizationId), eq(invitationEvents.seq, seq)));
+  return row;
+}
+
+/** The newest timeline event of any organisation: a cursor beyond it was never given out. */
+export async function latestEventSeq(executor: Executor): Promise<number> {
+  const [row] = await executor.select({ seq: sql<string | null>`max(${invitationEvents.seq})` }).from(invitationEvents);
+  return Number(row?.seq ?? 0);
+}
+
+/** The organisation's newest timeline event, 0 when it has none. */
+export async function latestOrganizationSeq(executor: Executor, organizationId: string): Promise<number> {
+  const [row] = await executor
+    .select({ seq: sql<string | null>`max(${invitationEvents.seq})` })
+    .from(invitationEvents)
+    .where(eq(invitationEvents.organizationId, organizationId));
+  return Number(row?.seq ?? 0);
+}
 
 // Idempotency keys.
 

@@ -112,9 +112,16 @@ export const invitationEvents = pgTable(
     type: invitationEventType('type').notNull(),
     actorId: uuid('actor_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /** Where the invitation stood right after the event, as live subscribers were told (null on older rows). */
+    statusAfter: invitationStatus('status_after'),
+    deliveryStatusAfter: deliveryStatus('delivery_status_after'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('invitation_events_invitation_idx').on(t.invitationId, t.seq)],
+  (t) => [
+    index('invitation_events_invitation_idx').on(t.invitationId, t.seq),
+    // A resuming organisation feed reads its events after a cursor, in order.
+    index('invitation_events_organization_seq_idx').on(t.organizationId, t.seq),
+  ],
 );
 
 export const deliveryStates = ['QUEUED', 'SENDING', 'RETRY', 'SENT', 'FAILED', 'REJECTED', 'SUPERSEDED'] as const;

@@ -1,6 +1,9 @@
 import { PothosValidationError } from '@pothos/core';
-import type { LiveUpdate } from '../../invitations/live.js';
+import { GraphQLError } from 'graphql';
+import type { FeedPosition, LiveUpdate } from '../../invitations/live.js';
+import { isUuid } from '../../lib/uuid.js';
 import { builder } from '../builder.js';
+import { cursorCheck } from '../cursors.js';
 import { decodeGlobalID } from '../globalId.js';
 import { DeliveryStatus } from './DeliveryStatus.js';
 import { Invitation } from './Invitation.js';
@@ -11,6 +14,11 @@ const InvitationUpdate = builder.objectRef<LiveUpdate>('InvitationUpdate').imple
   description: 'Something happened to an invitation: what, when, where it stood right after, and how it stands now.',
   fields: (t) => ({
     type: t.field({ type: InvitationEventType, description: 'What happened.', resolve: (u) => u.change.type }),
+    cursor: t.string({
+      description:
+        'Where this event stands in the organization’s feed: pass it as `after` to `invitationEvents` to resume after it.',
+      resolve: (u) => feedCursor({ organizationId: u.change.organizationId, seq: u.change.seq }),
+    }),
     at: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (u) => u.at }),
     status: t.field({
       type: InvitationStatus,
@@ -37,17 +45,57 @@ function organizationUuid(globalId: string): string {
   return id;
 }
 
+// A feed cursor: base64 of `InvitationUpdate:<organization uuid>:<timeline sequence number>`.
+const CURSOR = /^InvitationUpdate:([0-9a-f-]{36}):([1-9]\d{0,15})$/;
+
+const feedCursor = (position: FeedPosition) =>
+  Buffer.from(`InvitationUpdate:${position.organizationId}:${position.seq}`).toString('base64');
+
+const refusal = (code: 'INVALID_CURSOR' | 'CURSOR_EXPIRED', message: string) =>
+  new GraphQLError(message, { extensions: { code, argument: 'after' } });
+
+/** The position in `after`, refused with INVALID_CURSOR unless it is exactly as `feedCursor` writes one. */
+function feedPosition(cursor: string): FeedPosition {
+  const text = Buffer.from(cursor, 'base64').toString('utf8');
+  const match = CURSOR.exec(text);
+  const [, organizationId = '', seq = ''] = match ?? [];
+  if (!match || !isUuid(organizationId) || feedCursor({ organizationId, seq: Number(seq) }) !== cursor) {
+    throw refusal(
+      'INVALID_CURSOR',
+      'The cursor in `after` is not one this feed gave out: refetch, then follow without `after`.',
+    );
+  }
+  return { organizationId, seq: Number(seq) };
+}
+
 builder.subscriptionField('invitationEvents', (t) =>
   t.withAuth({ authenticated: true }).field({
     type: InvitationUpdate,
     nullable: true,
-    description: 'Every invitation event of the organization as it happens, for dashboards. Owners and admins.',
+    description:
+      'Every invitation event of the organization as it happens, for dashboards. Owners and admins. With `after` (an event’s `cursor`), first the events since that one, in order, then the live ones; a cursor it cannot resume from is refused with INVALID_CURSOR or CURSOR_EXPIRED (refetch, then follow without `after`). After the server lost events from other instances (its Redis was away), the events of the gap follow once it is back.',
     // A plain ID decoded here rather than t.arg.globalID: Pothos maps globalID arguments again on
     // every event's resolve, for every subscriber, and the feed resolves each event thousands of times.
-    args: { organizationId: t.arg.id({ required: true, description: 'The organization to watch.' }) },
+    args: {
+      organizationId: t.arg.id({ required: true, description: 'The organization to watch.' }),
+      after: t.arg.string({
+        required: false,
+        description: 'Resume after this event: the `cursor` of the last event received.',
+      }),
+    },
     authScopes: (_root, args) => ({ admin: organizationUuid(String(args.organizationId)) }),
-    subscribe: (_root, { organizationId }, ctx) =>
-      ctx.services.live.organizationEvents(ctx.viewer.user.id, organizationUuid(String(organizationId))),
+    extensions: cursorCheck(({ after }) => {
+      if (after != null) feedPosition(String(after));
+    }),
+    subscribe: async (_root, { organizationId, after }, ctx) => {
+      const result = await ctx.services.live.organizationEvents(
+        ctx.viewer.user.id,
+        organizationUuid(String(organizationId)),
+        after == null ? undefined : feedPosition(after),
+      );
+      if (!result.ok) throw refusal(result.error.code, result.error.message);
+      return result.value;
+    },
     resolve: (update) => update,
   }),
 );
