@@ -2,7 +2,7 @@
 // end of each attempt, the account emails' outbox (account_emails), suppressed addresses, provider
 // webhook receipts, and the reads that lock a batch's invitations with what its checks and emails need. Writes to invitations and their
 // timeline go through the invitations store. Talks to the database only; callers pass the time.
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { perRow } from '../db/perRow.js';
 import {
@@ -48,6 +48,30 @@ export function claimDue(db: Db, lease: { workerId: string; now: Date; until: Da
     })
     .where(inArray(deliveryAttempts.id, due))
     .returning();
+}
+
+/**
+ * Gives back the worker's claimed attempts that it has not begun to send (all it holds but
+ * `begun`), as they were before the claim: lease cleared, the claim's try taken back, QUEUED
+ * when that leaves no try, else RETRY. Due again at once, for any worker.
+ */
+export function releaseClaims(db: Db, workerId: string, begun: string[]) {
+  return db
+    .update(deliveryAttempts)
+    .set({
+      state: sql`case when ${deliveryAttempts.tries} <= 1 then 'QUEUED' else 'RETRY' end`,
+      lockedBy: null,
+      lockedUntil: null,
+      tries: sql`greatest(${deliveryAttempts.tries} - 1, 0)`,
+    })
+    .where(
+      and(
+        eq(deliveryAttempts.lockedBy, workerId),
+        eq(deliveryAttempts.state, 'SENDING'),
+        ...(begun.length > 0 ? [notInArray(deliveryAttempts.id, begun)] : []),
+      ),
+    )
+    .returning({ id: deliveryAttempts.id });
 }
 
 /**

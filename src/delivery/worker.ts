@@ -3,7 +3,8 @@
 // (sending.ts: check, conversation outside any transaction, record), at most DELIVERY_CONCURRENCY
 // at once as a continuous pool: a hung conversation occupies one slot while the others keep
 // flowing, and a pass claims only as many attempts as there are free slots, so no lease waits in
-// a queue. Beside them, the account emails (accountEmails.ts), in a pool of their own.
+// a queue. On stop, what it claimed but has not begun to send is given back at once (store.ts
+// releaseClaims); the sends begun finish. Beside them, the account emails (accountEmails.ts), in a pool of their own.
 // Wakes on queued deliveries, on a freed slot, or polls. Talks to the database, the mailer, the
 // event bus and DNS.
 import { randomUUID } from 'node:crypto';
@@ -20,7 +21,7 @@ import type { Mailer } from './mailer.js';
 import { createScreening, type Ready } from './screening.js';
 import type { Sealer } from './sealing.js';
 import { createSending } from './sending.js';
-import { type Attempt, claimDue } from './store.js';
+import { type Attempt, claimDue, releaseClaims } from './store.js';
 
 export { backoffMs } from './finishing.js';
 
@@ -92,6 +93,10 @@ export function createDeliveryWorker(deps: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = true;
+  /** stop() was called: claimed attempts not yet begun are given back, not sent. */
+  let stopping = false;
+  /** The attempts whose send has begun (check, conversation, record) and not ended. */
+  const begun = new Set<string>();
   let busy = false;
   let again = false;
   let wakeups: AsyncIterator<undefined> | undefined;
@@ -143,12 +148,19 @@ export function createDeliveryWorker(deps: {
           }
           for (const r of ready) {
             started.push(
-              slots.run(() =>
-                sending.send(r).catch((error: unknown) => {
+              slots.run(async () => {
+                // Stopping: not begun, so stop() gives it back for another worker to take at once.
+                if (stopping) return;
+                begun.add(r.attempt.id);
+                try {
+                  await sending.send(r);
+                } catch (error) {
                   // Its lease runs out and another pass takes it over.
                   logger.error('delivery send crashed', { attempt: r.attempt.id, error: String(error) });
-                }),
-              ),
+                } finally {
+                  begun.delete(r.attempt.id);
+                }
+              }),
             );
           }
           if (claimed.length < room || (batch === undefined && stopped)) break;
@@ -216,6 +228,7 @@ export function createDeliveryWorker(deps: {
     start() {
       if (!stopped) return;
       stopped = false;
+      stopping = false;
       wakeups = events.deliveriesQueued()[Symbol.asyncIterator]();
       const listen = async () => {
         while (!stopped && wakeups) {
@@ -229,9 +242,18 @@ export function createDeliveryWorker(deps: {
     },
     async stop() {
       stopped = true;
+      stopping = true;
       clearTimeout(timer);
       await wakeups?.return?.();
       await running;
+      // What it claimed but has not begun to send goes back now, not when its lease runs out.
+      try {
+        const released = await releaseClaims(db, workerId, [...begun]);
+        if (released.length > 0) logger.info('released unstarted deliveries', { attempts: released.length });
+      } catch (error) {
+        // The database is away: their leases run out and another worker takes them over.
+        logger.warn('could not release unstarted deliveries', { error: String(error) });
+      }
       // The conversations in flight end (SMTP_TIMEOUT_MS bounds a hung one) and are recorded.
       await Promise.all([slots.idle(), accountMailing.idle()]);
     },
