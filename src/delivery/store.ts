@@ -51,11 +51,11 @@ export function claimDue(db: Db, lease: { workerId: string; now: Date; until: Da
 }
 
 /**
- * Gives back the worker's claimed attempts that it has not begun to send (all it holds but
- * `begun`), as they were before the claim: lease cleared, the claim's try taken back, QUEUED
- * when that leaves no try, else RETRY. Due again at once, for any worker.
+ * Gives back attempts the worker claimed but did not begin to send, as they were before the claim:
+ * lease cleared, the claim's try taken back, QUEUED when that leaves no try, else RETRY. Due again
+ * at once, for any worker. `except` all it holds but those, or `only` those.
  */
-export function releaseClaims(db: Db, workerId: string, begun: string[]) {
+export function releaseClaims(db: Db, workerId: string, which: { except: string[] } | { only: string[] }) {
   return db
     .update(deliveryAttempts)
     .set({
@@ -68,7 +68,11 @@ export function releaseClaims(db: Db, workerId: string, begun: string[]) {
       and(
         eq(deliveryAttempts.lockedBy, workerId),
         eq(deliveryAttempts.state, 'SENDING'),
-        ...(begun.length > 0 ? [notInArray(deliveryAttempts.id, begun)] : []),
+        'only' in which
+          ? inArray(deliveryAttempts.id, which.only)
+          : which.except.length > 0
+            ? notInArray(deliveryAttempts.id, which.except)
+            : undefined,
       ),
     )
     .returning({ id: deliveryAttempts.id });

@@ -20,7 +20,7 @@ import { createFinishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
 import { createScreening, type Ready } from './screening.js';
 import type { Sealer } from './sealing.js';
-import { createSending } from './sending.js';
+import { createSending, SendNotBegunError } from './sending.js';
 import { type Attempt, claimDue, releaseClaims } from './store.js';
 
 export { backoffMs } from './finishing.js';
@@ -97,6 +97,8 @@ export function createDeliveryWorker(deps: {
   let stopping = false;
   /** The attempts whose send has begun (check, conversation, record) and not ended. */
   const begun = new Set<string>();
+  /** Claimed attempts whose send failed before any mail left (the database was away): given back next pass. */
+  const notBegun = new Set<string>();
   let busy = false;
   let again = false;
   let wakeups: AsyncIterator<undefined> | undefined;
@@ -123,6 +125,7 @@ export function createDeliveryWorker(deps: {
       logger.error('account emails crashed', { error: String(error) });
       return { handled: 0, settled: Promise.resolve() };
     });
+    await giveBack();
     let handled = 0;
     const started: Promise<void>[] = [];
     try {
@@ -155,7 +158,8 @@ export function createDeliveryWorker(deps: {
                 try {
                   await sending.send(r);
                 } catch (error) {
-                  // Its lease runs out and another pass takes it over.
+                  // Not mailed: the next pass gives it back. Else its lease runs out and another pass takes it over.
+                  if (error instanceof SendNotBegunError) notBegun.add(r.attempt.id);
                   logger.error('delivery send crashed', { attempt: r.attempt.id, error: String(error) });
                 } finally {
                   begun.delete(r.attempt.id);
@@ -172,6 +176,18 @@ export function createDeliveryWorker(deps: {
       started.push((await accountEmails).settled as Promise<void>);
     }
     return { handled, settled: Promise.all(started) };
+  }
+
+  /** Gives back the attempts whose send failed before mailing (the database was away), once it answers. */
+  async function giveBack() {
+    if (notBegun.size === 0) return;
+    const ids = [...notBegun];
+    try {
+      await releaseClaims(db, workerId, { only: ids });
+      for (const id of ids) notBegun.delete(id);
+    } catch {
+      // Still away: the next pass tries again (or their leases run out).
+    }
   }
 
   /** One batch (DELIVERY_BATCH_SIZE), sent through the slots; resolves once it is all recorded. */
@@ -248,7 +264,7 @@ export function createDeliveryWorker(deps: {
       await running;
       // What it claimed but has not begun to send goes back now, not when its lease runs out.
       try {
-        const released = await releaseClaims(db, workerId, [...begun]);
+        const released = await releaseClaims(db, workerId, { except: [...begun] });
         if (released.length > 0) logger.info('released unstarted deliveries', { attempts: released.length });
       } catch (error) {
         // The database is away: their leases run out and another worker takes them over.
