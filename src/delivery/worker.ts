@@ -3,10 +3,11 @@
 // (sending.ts: check, conversation outside any transaction, record), at most DELIVERY_CONCURRENCY
 // at once as a continuous pool: a hung conversation occupies one slot while the others keep
 // flowing, and a pass claims only as many attempts as there are free slots, so no lease waits in
-// a queue. On stop, what it claimed but has not begun to send is given back at once (store.ts
-// releaseClaims); the sends begun finish. Beside them, the account emails (accountEmails.ts), in a pool of their own.
-// Wakes on queued deliveries, on a freed slot, or polls. Talks to the database, the mailer, the
-// event bus and DNS.
+// a queue. On stop, and after a send failed for want of the database before any mail left, what
+// it claimed but has not begun to send is given back at once (store.ts releaseClaims); the sends
+// begun finish. Beside them, the account emails (accountEmails.ts), in a pool of their own. Wakes
+// on queued deliveries, on a freed slot, or polls. Talks to the database, the mailer, the event
+// bus and DNS.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
