@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
 import { startTestApp, type TestApp, useTestApp } from './helpers/app.js';
-import { eventually } from './helpers/eventually.js';
+import { changeSignal, eventually } from './helpers/eventually.js';
 import { invite } from './helpers/invitations.js';
 import { type Feed, organizationWatched, subscribeSse, subscribeWs } from './helpers/live.js';
 import { type Account, newAccount } from './helpers/seed.js';
@@ -125,5 +125,114 @@ describe('a cursor past the resume horizon', () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+// What an EventSource does, by hand: a GET-less POST in yoga's distinct-connections SSE mode, the
+// stream read event by event (`id:` lines remembered), and a reconnect that sends the last id back
+// in `Last-Event-ID`. The operation declares no `after`: the header alone says where to resume.
+const EVENT_SOURCE_FEED = `subscription ($organizationId: ID!) {
+  invitationEvents(organizationId: $organizationId) { cursor invitation { id } }
+}`;
+
+interface SseEvent {
+  event?: string;
+  id?: string;
+  data: string;
+}
+
+function eventSource(app: TestApp, owner: Account, lastEventId?: string) {
+  const events: SseEvent[] = [];
+  const changed = changeSignal();
+  const abort = new AbortController();
+  const headers: Record<string, string> = {
+    accept: 'text/event-stream',
+    'content-type': 'application/json',
+    authorization: `Bearer ${owner.token}`,
+  };
+  if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+  const reading = (async () => {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: EVENT_SOURCE_FEED, variables: { organizationId: owner.organizationId } }),
+      signal: abort.signal,
+    });
+    const decoder = new TextDecoder();
+    let pending = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      pending += decoder.decode(chunk, { stream: true });
+      for (let end = pending.indexOf('\n\n'); end !== -1; end = pending.indexOf('\n\n')) {
+        const block = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        const event: SseEvent = { data: '' };
+        for (const line of block.split('\n')) {
+          const [field, ...rest] = line.split(':');
+          const value = rest.join(':').replace(/^ /, '');
+          if (field === 'event') event.event = value;
+          else if (field === 'id') event.id = value;
+          else if (field === 'data') event.data += value;
+        }
+        if (event.event) events.push(event);
+        changed.notify();
+      }
+    }
+  })().catch(() => {});
+  const nexts = () => events.filter((e) => e.event === 'next');
+  return {
+    events,
+    nexts,
+    changed: () => changed.next(),
+    ids: () => nexts().map((e) => (JSON.parse(e.data) as { data: FeedItem }).data.invitationEvents?.invitation.id),
+    until: (done: (n: number) => boolean) =>
+      eventually(
+        async () => nexts().length,
+        done,
+        () => changed.next(),
+      ),
+    close: async () => {
+      abort.abort();
+      await reading;
+    },
+  };
+}
+
+describe('invitationEvents over SSE, the EventSource way', () => {
+  it('marks each event with its cursor as id and resumes from Last-Event-ID', async () => {
+    const owner = await newAccount(t);
+    const first = eventSource(t, owner);
+    await organizationWatched(t, owner.organizationId);
+    const seen = await sendAll(t, owner, 2);
+    await first.until((n) => n === 2);
+    expect(first.ids()).toEqual(seen);
+    for (const event of first.nexts()) {
+      expect(event.id).toBe((JSON.parse(event.data) as { data: FeedItem }).data.invitationEvents?.cursor);
+    }
+    const lastId = first.nexts().at(-1)?.id as string;
+    await first.close();
+
+    const missed = await sendAll(t, owner, 3);
+    const again = eventSource(t, owner, lastId);
+    await again.until((n) => n === 3);
+    expect(again.ids()).toEqual(missed);
+    const live = await sendAll(t, owner, 1);
+    await again.until((n) => n === 4);
+    expect(again.ids()).toEqual([...missed, ...live]);
+    expect(again.nexts().every((e) => e.id && !e.data.includes('"errors"'))).toBe(true);
+    await again.close();
+  });
+
+  it('refuses a forged Last-Event-ID with INVALID_CURSOR', async () => {
+    const owner = await newAccount(t);
+    const forged = eventSource(t, owner, 'bm90LWEtY3Vyc29y');
+    await eventually(
+      async () => forged.events.map((e) => e.event),
+      (kinds) => kinds.includes('complete'),
+      forged.changed,
+    );
+    const [answer] = forged.nexts();
+    expect(codesOf([JSON.parse(answer?.data ?? '{}')])).toEqual(['INVALID_CURSOR']);
+    expect(answer?.id).toBeUndefined();
+    await forged.close();
   });
 });

@@ -14,7 +14,9 @@
 // - The lease (renewed at the check for DELIVERY_LEASE_SECONDS) keeps other workers off the
 //   attempt; a conversation outliving it (SMTP_TIMEOUT_MS bounds each of its steps) may be sent
 //   twice by the worker that takes it over: at-least-once, as after a crash.
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Config } from '../config.js';
+import { isDatabaseUnavailable } from '../db/availability.js';
 import type { Changes } from '../invitations/changes.js';
 import type { Invitation } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
@@ -32,6 +34,13 @@ export type SendingConfig = Pick<
   Config,
   'MAIL_FROM' | 'EMAIL_TRACKING_ENABLED' | 'publicUrl' | 'DELIVERY_LEASE_SECONDS'
 >;
+
+/** The check failed (the database went away): nothing was mailed, so the attempt may be given back. */
+export class SendNotBegunError extends Error {
+  constructor(readonly reason: unknown) {
+    super(`send not begun: ${String(reason)}`);
+  }
+}
 
 type Outcome = { kind: 'sent'; messageId: string } | { kind: 'refused'; error: unknown };
 
@@ -128,12 +137,37 @@ export function createSending(deps: {
     });
   }
 
-  /** Checks, sends and records one attempt; rejects only when the database does. */
+  /**
+   * Records the outcome of a conversation that took place, again while the database is away and
+   * the lease holds: once mailed, an attempt left unrecorded would be mailed again by whoever takes
+   * it over.
+   */
+  async function recordSurely(ready: Ready, tries: number, outcome: Outcome, leaseEnds: number) {
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+      try {
+        return await record(ready, tries, outcome);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || clock.now().getTime() + wait >= leaseEnds) throw error;
+        await pause(wait);
+      }
+    }
+  }
+
+  /**
+   * Checks, sends and records one attempt; rejects only when the database does, with
+   * SendNotBegunError when that was before the conversation.
+   */
   async function send(ready: Ready): Promise<void> {
-    const go = await check(ready);
+    const checkedAt = clock.now().getTime();
+    let go: Awaited<ReturnType<typeof check>>;
+    try {
+      go = await check(ready);
+    } catch (error) {
+      throw new SendNotBegunError(error);
+    }
     if (!go) return;
     const outcome = await converse(ready, go.invitation, go.sealedLink);
-    await record(ready, go.tries, outcome);
+    await recordSurely(ready, go.tries, outcome, checkedAt + config.DELIVERY_LEASE_SECONDS * 1000);
   }
 
   return { send };

@@ -2,7 +2,7 @@
 // end of each attempt, the account emails' outbox (account_emails), suppressed addresses, provider
 // webhook receipts, and the reads that lock a batch's invitations with what its checks and emails need. Writes to invitations and their
 // timeline go through the invitations store. Talks to the database only; callers pass the time.
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { perRow } from '../db/perRow.js';
 import {
@@ -48,6 +48,34 @@ export function claimDue(db: Db, lease: { workerId: string; now: Date; until: Da
     })
     .where(inArray(deliveryAttempts.id, due))
     .returning();
+}
+
+/**
+ * Gives back attempts the worker claimed but did not begin to send, as they were before the claim:
+ * lease cleared, the claim's try taken back, QUEUED when that leaves no try, else RETRY. Due again
+ * at once, for any worker. `except` all it holds but those, or `only` those.
+ */
+export function releaseClaims(db: Db, workerId: string, which: { except: string[] } | { only: string[] }) {
+  return db
+    .update(deliveryAttempts)
+    .set({
+      state: sql`case when ${deliveryAttempts.tries} <= 1 then 'QUEUED' else 'RETRY' end`,
+      lockedBy: null,
+      lockedUntil: null,
+      tries: sql`greatest(${deliveryAttempts.tries} - 1, 0)`,
+    })
+    .where(
+      and(
+        eq(deliveryAttempts.lockedBy, workerId),
+        eq(deliveryAttempts.state, 'SENDING'),
+        'only' in which
+          ? inArray(deliveryAttempts.id, which.only)
+          : which.except.length > 0
+            ? notInArray(deliveryAttempts.id, which.except)
+            : undefined,
+      ),
+    )
+    .returning({ id: deliveryAttempts.id });
 }
 
 /**

@@ -3,9 +3,11 @@
 // (sending.ts: check, conversation outside any transaction, record), at most DELIVERY_CONCURRENCY
 // at once as a continuous pool: a hung conversation occupies one slot while the others keep
 // flowing, and a pass claims only as many attempts as there are free slots, so no lease waits in
-// a queue. Beside them, the account emails (accountEmails.ts), in a pool of their own.
-// Wakes on queued deliveries, on a freed slot, or polls. Talks to the database, the mailer, the
-// event bus and DNS.
+// a queue. On stop, and after a send failed for want of the database before any mail left, what
+// it claimed but has not begun to send is given back at once (store.ts releaseClaims); the sends
+// begun finish. Beside them, the account emails (accountEmails.ts), in a pool of their own. Wakes
+// on queued deliveries, on a freed slot, or polls. Talks to the database, the mailer, the event
+// bus and DNS.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -19,8 +21,8 @@ import { createFinishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
 import { createScreening, type Ready } from './screening.js';
 import type { Sealer } from './sealing.js';
-import { createSending } from './sending.js';
-import { type Attempt, claimDue } from './store.js';
+import { createSending, SendNotBegunError } from './sending.js';
+import { type Attempt, claimDue, releaseClaims } from './store.js';
 
 export { backoffMs } from './finishing.js';
 
@@ -92,6 +94,12 @@ export function createDeliveryWorker(deps: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = true;
+  /** stop() was called: claimed attempts not yet begun are given back, not sent. */
+  let stopping = false;
+  /** The attempts whose send has begun (check, conversation, record) and not ended. */
+  const begun = new Set<string>();
+  /** Claimed attempts whose send failed before any mail left (the database was away): given back next pass. */
+  const notBegun = new Set<string>();
   let busy = false;
   let again = false;
   let wakeups: AsyncIterator<undefined> | undefined;
@@ -118,6 +126,7 @@ export function createDeliveryWorker(deps: {
       logger.error('account emails crashed', { error: String(error) });
       return { handled: 0, settled: Promise.resolve() };
     });
+    await giveBack();
     let handled = 0;
     const started: Promise<void>[] = [];
     try {
@@ -143,12 +152,20 @@ export function createDeliveryWorker(deps: {
           }
           for (const r of ready) {
             started.push(
-              slots.run(() =>
-                sending.send(r).catch((error: unknown) => {
-                  // Its lease runs out and another pass takes it over.
+              slots.run(async () => {
+                // Stopping: not begun, so stop() gives it back for another worker to take at once.
+                if (stopping) return;
+                begun.add(r.attempt.id);
+                try {
+                  await sending.send(r);
+                } catch (error) {
+                  // Not mailed: the next pass gives it back. Else its lease runs out and another pass takes it over.
+                  if (error instanceof SendNotBegunError) notBegun.add(r.attempt.id);
                   logger.error('delivery send crashed', { attempt: r.attempt.id, error: String(error) });
-                }),
-              ),
+                } finally {
+                  begun.delete(r.attempt.id);
+                }
+              }),
             );
           }
           if (claimed.length < room || (batch === undefined && stopped)) break;
@@ -160,6 +177,18 @@ export function createDeliveryWorker(deps: {
       started.push((await accountEmails).settled as Promise<void>);
     }
     return { handled, settled: Promise.all(started) };
+  }
+
+  /** Gives back the attempts whose send failed before mailing (the database was away), once it answers. */
+  async function giveBack() {
+    if (notBegun.size === 0) return;
+    const ids = [...notBegun];
+    try {
+      await releaseClaims(db, workerId, { only: ids });
+      for (const id of ids) notBegun.delete(id);
+    } catch {
+      // Still away: the next pass tries again (or their leases run out).
+    }
   }
 
   /** One batch (DELIVERY_BATCH_SIZE), sent through the slots; resolves once it is all recorded. */
@@ -216,6 +245,7 @@ export function createDeliveryWorker(deps: {
     start() {
       if (!stopped) return;
       stopped = false;
+      stopping = false;
       wakeups = events.deliveriesQueued()[Symbol.asyncIterator]();
       const listen = async () => {
         while (!stopped && wakeups) {
@@ -229,9 +259,18 @@ export function createDeliveryWorker(deps: {
     },
     async stop() {
       stopped = true;
+      stopping = true;
       clearTimeout(timer);
       await wakeups?.return?.();
       await running;
+      // What it claimed but has not begun to send goes back now, not when its lease runs out.
+      try {
+        const released = await releaseClaims(db, workerId, { except: [...begun] });
+        if (released.length > 0) logger.info('released unstarted deliveries', { attempts: released.length });
+      } catch (error) {
+        // The database is away: their leases run out and another worker takes them over.
+        logger.warn('could not release unstarted deliveries', { error: String(error) });
+      }
       // The conversations in flight end (SMTP_TIMEOUT_MS bounds a hung one) and are recorded.
       await Promise.all([slots.idle(), accountMailing.idle()]);
     },

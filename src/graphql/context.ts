@@ -20,6 +20,8 @@ export interface Context {
   credentialExpiresAt: Date | null;
   /** From the `Idempotency-Key` header; an input field of the same name wins. */
   idempotencyKey: string | null;
+  /** From the `Last-Event-ID` header of an SSE request (sseEventIds.ts): where a reconnecting EventSource left off. */
+  lastEventId?: string | null;
   /** The viewer's memberships, read with the viewer when the request starts. */
   memberships(): Promise<Membership[]>;
   /** A mutation changed the viewer's memberships: read them again on next use. */

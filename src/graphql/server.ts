@@ -1,6 +1,6 @@
 // The GraphQL server over HTTP and SSE: yoga with the schema, error masking, the request context
 // and its plugins (the HTTP routes, CSRF prevention, the query limits, introspection off,
-// subscriptions ending with their token).
+// subscriptions ending with their token, SSE event ids for resuming the organisation feed).
 // Talks to the services through the context it builds for each request.
 import type http from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -22,6 +22,7 @@ import { useQueryLimits } from './limits.js';
 import { useNoSuggestions } from './noSuggestions.js';
 import { schema } from './schema.js';
 import { useSessionExpiry } from './sessionExpiry.js';
+import { useSseEventIds } from './sseEventIds.js';
 import { unavailableError } from './unavailable.js';
 
 const noIntrospection: Plugin = {
@@ -105,6 +106,7 @@ export function createGraphQLServer(deps: {
       ...(config.introspection ? [] : [noIntrospection]),
       ...(config.production ? [useNoSuggestions()] : []),
       useSessionExpiry(deadlines),
+      useSseEventIds(),
       ...(stopping ? [useEndOnStop(stopping)] : []),
     ],
   });

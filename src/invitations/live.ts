@@ -131,19 +131,32 @@ export function createLiveService({
       return run;
     };
 
+    /**
+     * Where the last replay (or the opening) left the feed complete. A replay reads from there, not
+     * from the watermark: while Redis was away this instance's own events kept arriving and raised
+     * the watermark past the other processes' events (a standalone worker's SENDING and SENT) that
+     * never came; the remembered sequence numbers skip what was delivered.
+     */
+    let complete: number | undefined;
     async function replay() {
       watermark = Math.max(watermark, await opened);
+      // Below the oldest remembered event a repeat could not be told apart: start there at the earliest.
+      const forgotten = delivered.size >= REMEMBERED_EVENTS ? (delivered.values().next().value as number) - 1 : 0;
+      let after = Math.max(complete ?? (await opened), forgotten);
+      const upTo = watermark;
       for (;;) {
-        const page = await organizationEventsAfter(db, organizationId, watermark, DELIVERY_SLICE);
+        const page = await organizationEventsAfter(db, organizationId, after, DELIVERY_SLICE);
         const current = await Promise.all(page.map((row) => byId(row.invitationId)));
         for (const [i, row] of page.entries()) {
           const invitation = current[i];
+          after = row.seq;
           watermark = Math.max(watermark, row.seq);
           if (closed || !invitation || !remember(row.seq)) continue;
           await deliver(changeOf(row, invitation));
         }
-        if (page.length < DELIVERY_SLICE) return;
+        if (page.length < DELIVERY_SLICE) break;
       }
+      complete = Math.max(upTo, after);
     }
     const stopResync = events.onResync(() => {
       // Without the replay its subscribers would have a gap: they end, and resume with their cursor.

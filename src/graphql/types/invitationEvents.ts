@@ -88,10 +88,12 @@ builder.subscriptionField('invitationEvents', (t) =>
       if (after != null) feedPosition(String(after));
     }),
     subscribe: async (_root, { organizationId, after }, ctx) => {
+      // Over SSE, a reconnecting EventSource says where it left off in `Last-Event-ID` (sseEventIds.ts).
+      const resumeAfter = after ?? ctx.lastEventId ?? null;
       const result = await ctx.services.live.organizationEvents(
         ctx.viewer.user.id,
         organizationUuid(String(organizationId)),
-        after == null ? undefined : feedPosition(after),
+        resumeAfter === null ? undefined : feedPosition(resumeAfter),
       );
       if (!result.ok) throw refusal(result.error.code, result.error.message);
       return result.value;
