@@ -101,32 +101,24 @@ describe('a Redis outage', () => {
     for (const feed of [onA, onB, status]) feed.close();
   }, 120_000);
 
-  it('an instance started while Redis is unreachable serves its own subscribers, and joins once it is up', async () => {
+  it('an instance whose Redis is still coming up waits for it, then hears the others', async () => {
     const later = await redisServer();
     const env = { REDIS_URL: later.url, REDIS_RECONNECT_MAX_MS: '200', DATA_DIR: sharedDataDir() };
-    const c = await startTestApp(env);
+    // C begins while nothing answers on Redis's port: its start-up retries (and logs) until it does.
+    const starting = startTestApp(env);
+    await later.start();
+    const c = await starting;
+    // D after C, so that C has written the signing key the two share in DATA_DIR.
     const d = await startTestApp(env);
     try {
       const owner = await newAccount(c);
-      const onC = subscribeWs(c.url, owner.token, OutageFeed, {
-        organizationId: owner.organizationId,
-      }) as Feed<FeedItem>;
       const onD = subscribeWs(d.url, owner.token, OutageFeed, {
         organizationId: owner.organizationId,
       }) as Feed<FeedItem>;
-      // Joined on C: its own events reach them without Redis.
-      await c.app.services.live.organizationWatched(owner.raw.organizationId, 1, true);
+      await organizationWatched(d, owner.organizationId);
       const first = (await invite(c, owner)).invitation.id;
-      await onC.until((items) => items.length === 1);
-      await later.start();
       await onD.until((items) => items.length === 1, 30_000);
       expect(idsOf(onD.items)).toEqual([first]);
-      await organizationWatched(d, owner.organizationId);
-      const second = (await invite(c, owner)).invitation.id;
-      await onD.until((items) => items.length === 2);
-      expect(idsOf(onD.items)).toEqual([first, second]);
-      expect(idsOf(onC.items)).toEqual([first, second]);
-      onC.close();
       onD.close();
     } finally {
       await c.stop();
