@@ -24,6 +24,7 @@ import { type AnalyticsFigures, benchAnalytics } from './analytics.js';
 import { benchDelivery, type DeliveryFigures } from './delivery.js';
 import { apiFanoutTarget, benchFanout, type FanoutFigures } from './fanout.js';
 import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
+import { benchStartup, STARTUP_BUDGETS, type StartupFigures } from './startup.js';
 
 const quick = process.argv.includes('--quick');
 const CONCURRENCY = 32;
@@ -306,6 +307,26 @@ function printFanout(api: FanoutFigures[], floor: FanoutFigures[]) {
   console.log('floor: the same clients on a bare graphql-ws server broadcasting each event (no auth, no database)');
 }
 
+function printStartup(s: StartupFigures) {
+  console.log(`\nStart-up, npm start on the embedded database (median of ${s.runs}; memory after 5 s idle)`);
+  printRows([
+    ['', 'to /health', 'budget', 'server RSS', 'budget', 'npm + server RSS'],
+    ...(
+      [
+        ['new database', s.newDatabase.median, STARTUP_BUDGETS.newDatabaseMs],
+        ['existing database', s.existingDatabase.median, STARTUP_BUDGETS.existingDatabaseMs],
+      ] as const
+    ).map(([label, m, budget]) => [
+      label,
+      `${fmt(m.healthMs / 1000, 2)} s`,
+      `${budget / 1000} s`,
+      `${fmt(m.serverRssMb, 0)} MB`,
+      `${STARTUP_BUDGETS.idleRssMb} MB`,
+      `${fmt(m.treeRssMb, 0)} MB`,
+    ]),
+  ]);
+}
+
 async function main(): Promise<number> {
   const name = `invitation_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = new URL(adminUrl);
@@ -322,6 +343,8 @@ async function main(): Promise<number> {
 
   try {
     log(`mode ${quick ? 'quick' : 'full'}; database ${name}`);
+    // First, while nothing else runs: real `npm start`s on the embedded database.
+    const startup = await benchStartup({ root, runs: quick ? 1 : 3, log });
     await admin.unsafe(`create database "${name}"`);
     const checkSql = postgres(url, { max: 1, onnotice: () => {} });
     clients.push(checkSql);
@@ -592,6 +615,23 @@ async function main(): Promise<number> {
         ];
       })(),
       {
+        name: `/health within ${STARTUP_BUDGETS.newDatabaseMs / 1000} s of npm start on a new embedded database`,
+        actual: `${fmt(startup.newDatabase.median.healthMs / 1000, 2)} s`,
+        met: startup.newDatabase.median.healthMs <= STARTUP_BUDGETS.newDatabaseMs,
+      },
+      {
+        name: `/health within ${STARTUP_BUDGETS.existingDatabaseMs / 1000} s of npm start on an existing embedded database`,
+        actual: `${fmt(startup.existingDatabase.median.healthMs / 1000, 2)} s`,
+        met: startup.existingDatabase.median.healthMs <= STARTUP_BUDGETS.existingDatabaseMs,
+      },
+      {
+        name: `idle server <= ${STARTUP_BUDGETS.idleRssMb} MB resident on the embedded database`,
+        actual: `${fmt(Math.max(startup.newDatabase.median.serverRssMb, startup.existingDatabase.median.serverRssMb), 0)} MB`,
+        met:
+          Math.max(startup.newDatabase.median.serverRssMb, startup.existingDatabase.median.serverRssMb) <=
+          STARTUP_BUDGETS.idleRssMb,
+      },
+      {
         name: 'list zero errors',
         actual: `${list.api.errors + list.raw.errors} errors`,
         met: list.api.errors + list.raw.errors === 0,
@@ -606,6 +646,7 @@ async function main(): Promise<number> {
     printAnalytics(analytics);
     printDelivery(delivery);
     printFanout(fanout, fanoutFloor);
+    printStartup(startup);
     console.log(`\nSQL statements counted by ${counter.method}`);
     console.log('\nTargets');
     for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.actual}`);
@@ -644,6 +685,7 @@ async function main(): Promise<number> {
       analytics,
       delivery,
       fanout: { api: fanout, floor: fanoutFloor },
+      startup,
       targets,
     };
     writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

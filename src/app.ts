@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createTokenService, loadSigningKey } from './auth/tokens.js';
 import { type Config, settleAddress } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
+import { initDataDir } from './db/initDataDir.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createSealer } from './delivery/sealing.js';
 import type { DeliveryWorker } from './delivery/worker.js';
@@ -61,6 +62,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (ownsDatabase && config.DATABASE_URL) await checkDatabase(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS, logger);
   if (config.REDIS_URL) await checkRedis(config.REDIS_URL, config.STARTUP_TIMEOUT_MS, logger);
   const lock = ownsDatabase && !config.DATABASE_URL ? lockDataDir(config.DATA_DIR) : undefined;
+  if (lock) await initDataDir(config.DATA_DIR);
   const database =
     options.database ??
     openDatabase(

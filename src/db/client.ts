@@ -53,12 +53,21 @@ export function openDatabase(options: DatabaseOptions): Database {
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = new PGlite(options.dataDir);
+  const client = new PGlite(options.dataDir, pgliteOptions());
   return {
     db: drizzlePglite({ client, relations }) as unknown as Db,
     driver: 'pglite',
     close: () => client.close(),
   };
+}
+
+/**
+ * PGlite's defaults, but 16 MB of shared buffers instead of the 160 MB initdb picks: the WASM heap
+ * is the server's largest allocation, and the embedded database holds a developer's data, which
+ * fits. About 110 MB less resident memory; nothing else changes.
+ */
+export function pgliteOptions(): { startParams: string[] } {
+  return { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
 }
 
 /** Refuses to run tests against a database that is not obviously a test database. */

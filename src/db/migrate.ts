@@ -14,6 +14,9 @@ export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.m
 const MIGRATION_LOCK = 727_001;
 
 export async function migrateDatabase(database: Database, url?: string): Promise<void> {
+  // Every start but the first finds them all applied: one query instead of the migrator's run
+  // (about 0.4 s on the embedded database; on PostgreSQL a connection and the advisory lock).
+  if (await migrationsApplied(database)) return;
   if (database.driver === 'pglite') {
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the concrete driver type
     await migratePglite(database.db as any, { migrationsFolder });
