@@ -41,7 +41,8 @@ export function createDomainMetrics(registry: Registry): Metrics {
     registers,
   });
   // Present at zero from the first scrape, so rates and ratios exist before the first event.
-  for (const status of ['SENT', 'FAILED', 'REJECTED', 'SUPERSEDED', 'DELIVERED', 'BOUNCED']) outcomes.labels(status);
+  for (const status of ['SENT', 'FAILED', 'REJECTED', 'SUPERSEDED', 'DELIVERED', 'BOUNCED'])
+    outcomes.labels(status).inc(0);
 
   return {
     invitationSend(outcome, seconds) {

@@ -10,6 +10,15 @@ import { Gauge, type Registry } from 'prom-client';
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
+/** The error's code; a document that does not parse or validate is the client's, whatever it says. */
+function errorCode(error: GraphQLError | undefined, phase: string | undefined): string {
+  const code = error?.extensions?.code;
+  if (typeof code === 'string') return code;
+  if (phase === 'parse') return 'GRAPHQL_PARSE_FAILED';
+  if (phase === 'validate') return 'GRAPHQL_VALIDATION_FAILED';
+  return 'UNKNOWN';
+}
+
 export function graphqlMetricsPlugins(registry: Registry): Plugin[] {
   const prometheus = usePrometheus({
     registry,
@@ -23,14 +32,14 @@ export function graphqlMetricsPlugins(registry: Registry): Plugin[] {
         registry,
         counter: {
           name: 'graphql_envelop_error_result',
-          help: 'GraphQL errors in results, by phase and extensions.code (UNKNOWN when it has none).',
+          help: 'GraphQL errors in results, by phase and extensions.code (UNKNOWN for an execution error without one).',
           labelNames: ['operationType', 'operationName', 'phase', 'code'],
         },
         fillLabelsFn: (params) => ({
           operationType: params.operationType ?? 'unknown',
           operationName: params.operationName ?? 'Anonymous',
           phase: params.errorPhase ?? 'unknown',
-          code: String((params.error as GraphQLError | undefined)?.extensions?.code ?? 'UNKNOWN'),
+          code: errorCode(params.error as GraphQLError | undefined, params.errorPhase),
         }),
       }),
       graphql_yoga_http_duration: createHistogram({
