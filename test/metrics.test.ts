@@ -55,7 +55,7 @@ function parse(text: string): Sample[] {
 }
 
 /** The sample's value, 0 when absent (a counter not yet moved). */
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const found = samples.filter(
     (s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value),
   );
@@ -138,7 +138,7 @@ describe('GET /metrics after a journey', () => {
 
     const { text, samples: after } = await scrape(t);
     const moved = (name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(moved('invitation_sent_total')).toBe(3);
     expect(moved('invitation_send_refused_total', { reason: 'PENDING_INVITATION_EXISTS' })).toBe(1);
     expect(moved('invitation_send_duration_seconds_count')).toBe(4);
@@ -148,15 +148,15 @@ describe('GET /metrics after a journey', () => {
     expect(moved('delivery_retries_total')).toBe(1);
     expect(moved('delivery_webhook_events_total', { type: 'delivered', result: 'applied' })).toBe(1);
     expect(moved('graphql_envelop_request', { operationName: 'HelperSendInvitation' })).toBe(4);
-    expect(valueOf(after, 'delivery_outbox_depth', { state: 'QUEUED' })).toBe(0);
+    expect(sampleValue(after, 'delivery_outbox_depth', { state: 'QUEUED' })).toBe(0);
     expect(after.some((s) => s.name === 'nodejs_eventloop_lag_seconds')).toBe(true);
     expect(after.some((s) => s.name === 'process_resident_memory_bytes')).toBe(true);
     expect(after.some((s) => s.name === 'process_cpu_seconds_total')).toBe(true);
     if (t.app.database.driver === 'postgres') {
-      expect(valueOf(after, 'database_pool_connections_max')).toBeGreaterThan(0);
+      expect(sampleValue(after, 'database_pool_connections_max')).toBeGreaterThan(0);
       expect(after.some((s) => s.name === 'database_pool_connections_in_use')).toBe(true);
       expect(after.some((s) => s.name === 'database_pool_waiting')).toBe(true);
-      expect(valueOf(after, 'database_connection_failures_total')).toBe(0);
+      expect(sampleValue(after, 'database_connection_failures_total')).toBe(0);
     }
 
     // Nothing a label says identifies a person or opens anything.
@@ -173,8 +173,8 @@ describe('GET /metrics after a journey', () => {
     const open = async () => {
       const { samples } = await scrape(t);
       return {
-        sse: valueOf(samples, 'graphql_subscriptions_open', { transport: 'sse' }),
-        ws: valueOf(samples, 'graphql_subscriptions_open', { transport: 'graphql-ws' }),
+        sse: sampleValue(samples, 'graphql_subscriptions_open', { transport: 'sse' }),
+        ws: sampleValue(samples, 'graphql_subscriptions_open', { transport: 'graphql-ws' }),
       };
     };
     const before = await open();
@@ -211,10 +211,10 @@ describe('the outbox at scrape time', () => {
     await invite(t, owner);
     t.clock.advance(90);
     const { samples } = await scrape(t);
-    expect(valueOf(samples, 'delivery_outbox_depth', { state: 'QUEUED' })).toBe(2);
-    expect(valueOf(samples, 'delivery_outbox_depth', { state: 'SENDING' })).toBe(0);
-    expect(valueOf(samples, 'delivery_outbox_oldest_due_age_seconds')).toBeGreaterThanOrEqual(90);
-    expect(valueOf(samples, 'metrics_collect_failures_total')).toBe(0);
+    expect(sampleValue(samples, 'delivery_outbox_depth', { state: 'QUEUED' })).toBe(2);
+    expect(sampleValue(samples, 'delivery_outbox_depth', { state: 'SENDING' })).toBe(0);
+    expect(sampleValue(samples, 'delivery_outbox_oldest_due_age_seconds')).toBeGreaterThanOrEqual(90);
+    expect(sampleValue(samples, 'metrics_collect_failures_total')).toBe(0);
   });
 });
 
