@@ -3,20 +3,21 @@
 // subscriptions are counted per transport, the token guards the page, and no label carries an
 // address or a secret.
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.js';
 import { invitations } from '../src/db/schema/index.js';
 import { signWebhook } from '../src/delivery/webhooks.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
 import { startTestApp, type TestApp, workerPass } from './helpers/app.js';
-import { isolatedDatabase } from './helpers/db.js';
+import { isolatedDatabase, testDatabase } from './helpers/db.js';
 import { eventually, rightAway } from './helpers/eventually.js';
 import { invite, SendInvitation } from './helpers/invitations.js';
 import { organizationWatched, subscribeSse, subscribeWs } from './helpers/live.js';
 import { useMailingApp } from './helpers/mailing.js';
-import { newAccount } from './helpers/seed.js';
+import { newAccount, SignUp, uniqueEmail } from './helpers/seed.js';
 
 const METRICS_TOKEN = `metrics-${randomUUID()}`;
 const WEBHOOK_SECRET = `whsec-${randomUUID()}`;
@@ -245,6 +246,87 @@ describe('who may read /metrics', () => {
     } finally {
       await closed.stop();
       await open.stop();
+    }
+  });
+});
+
+describe('the database pool at scrape time', () => {
+  it('shows a held connection and a statement waiting for it on PostgreSQL, and no pool series on PGlite', async () => {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) {
+      const t = await startTestApp({ METRICS_TOKEN }, { database: await testDatabase() });
+      try {
+        const { samples } = await scrape(t);
+        expect(samples.filter((s) => s.name.startsWith('database_pool_'))).toEqual([]);
+      } finally {
+        await t.stop();
+      }
+      return;
+    }
+    // One connection: a transaction holding it makes every other statement wait.
+    const database = openDatabase({ url, poolSize: 1 });
+    const t = await startTestApp({ METRICS_TOKEN, METRICS_COLLECT_TIMEOUT_MS: '200' }, { database });
+    let release = () => {};
+    let holding = () => {};
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const transaction = database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      holding();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    try {
+      await held;
+      // Drizzle's query runs once awaited: started here, it queues for the held connection.
+      const waiting = Promise.resolve(database.db.execute(sql`select 1`));
+      const { samples } = await scrape(t);
+      expect(sampleValue(samples, 'database_pool_connections_max')).toBe(1);
+      expect(sampleValue(samples, 'database_pool_connections_in_use')).toBe(1);
+      expect(sampleValue(samples, 'database_pool_waiting')).toBe(1);
+      // The outbox's statement waited too, past its bound: the scrape answered without it.
+      expect(sampleValue(samples, 'metrics_collect_failures_total', { collector: 'outbox' })).toBe(1);
+      expect(samples.some((s) => s.name === 'delivery_outbox_depth')).toBe(false);
+      release();
+      await Promise.all([transaction, waiting]);
+      // The outbox statement the first scrape gave up on still runs once the connection is free.
+      await eventually(
+        async () => (await scrape(t)).samples,
+        (after) =>
+          sampleValue(after, 'database_pool_connections_in_use') === 0 &&
+          sampleValue(after, 'database_pool_waiting') === 0,
+        rightAway,
+      );
+    } finally {
+      release();
+      await t.stop();
+      await database.close();
+    }
+  });
+
+  it('counts connection failures and DATABASE_UNAVAILABLE answers when the database cannot be reached', async () => {
+    // Nothing listens on port 1: every connection attempt is refused at once.
+    const database = openDatabase({ url: 'postgres://postgres@127.0.0.1:1/unreachable_test', timeoutMs: 500 });
+    const t = await startTestApp({ METRICS_TOKEN }, { database });
+    try {
+      const result = await t.gql(SignUp, {
+        input: { email: uniqueEmail('unreachable'), password: `pw-${randomUUID()}`, name: 'N', organizationName: 'O' },
+      });
+      expect(result.errors?.[0]?.extensions?.code).toBe('DATABASE_UNAVAILABLE');
+      const { samples } = await scrape(t);
+      expect(sampleValue(samples, 'database_connection_failures_total')).toBeGreaterThanOrEqual(1);
+      expect(
+        sampleValue(samples, 'graphql_envelop_error_result', {
+          operationName: 'SeedSignUp',
+          code: 'DATABASE_UNAVAILABLE',
+        }),
+      ).toBe(1);
+      expect(sampleValue(samples, 'metrics_collect_failures_total', { collector: 'outbox' })).toBe(1);
+    } finally {
+      await t.stop();
+      await database.close();
     }
   });
 });

@@ -3,19 +3,27 @@
 // per transport. No label carries a URL (an SSE request's query string holds its variables) or
 // an error's path with list indices: errors are labelled by their `extensions.code`.
 import { createCounter, createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Gauge, type Registry } from 'prom-client';
+import { isDatabaseUnavailable } from '../db/availability.js';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
-/** The error's code; a document that does not parse or validate is the client's, whatever it says. */
+/**
+ * The code the client sees. The plugin counts errors before yoga masks them, so what masking
+ * (src/graphql/server.ts) will make of an error without a code is worked out here: the database
+ * unavailable, or an unexpected error. A document that does not parse or validate is the client's.
+ */
 function errorCode(error: GraphQLError | undefined, phase: string | undefined): string {
   const code = error?.extensions?.code;
   if (typeof code === 'string') return code;
   if (phase === 'parse') return 'GRAPHQL_PARSE_FAILED';
   if (phase === 'validate') return 'GRAPHQL_VALIDATION_FAILED';
+  const original = error?.originalError;
+  if (original && isDatabaseUnavailable(original)) return 'DATABASE_UNAVAILABLE';
+  if (original && !(original instanceof GraphQLError)) return 'INTERNAL_SERVER_ERROR';
   return 'UNKNOWN';
 }
 
@@ -32,7 +40,7 @@ export function graphqlMetricsPlugins(registry: Registry): Plugin[] {
         registry,
         counter: {
           name: 'graphql_envelop_error_result',
-          help: 'GraphQL errors in results, by phase and extensions.code (UNKNOWN for an execution error without one).',
+          help: 'GraphQL errors in results, by phase and the extensions.code the client sees (INTERNAL_SERVER_ERROR for a masked unexpected error).',
           labelNames: ['operationType', 'operationName', 'phase', 'code'],
         },
         fillLabelsFn: (params) => ({

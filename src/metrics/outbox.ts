@@ -85,4 +85,9 @@ export function registerOutboxMetrics(deps: {
       this.set(oldest.length === 0 ? 0 : Math.max(0, (now - Math.min(...oldest)) / 1000));
     },
   });
+
+  return {
+    /** Settles when this scrape's statement has (so a failure shows in the scrape it happened in). */
+    collected: () => load().then(() => undefined),
+  };
 }

@@ -30,15 +30,29 @@ export function createAppMetrics(deps: {
 }): AppMetrics {
   const { config, database, clock } = deps;
   const registry = new Registry();
+  let outbox: { collected(): Promise<void> } | undefined;
   const failures = new Counter({
     name: 'metrics_collect_failures_total',
     help: 'Scrape-time collections that failed or ran out of METRICS_COLLECT_TIMEOUT_MS, by collector.',
     labelNames: ['collector'],
-    registers: [registry],
+    // Registered below, after the pool's gauges: those read the pool before this scrape's own statement.
+    registers: [],
+    // The registry collects every metric at once: wait for this scrape's collections to count theirs.
+    async collect() {
+      await outbox?.collected();
+    },
   });
+  failures.labels('outbox').inc(0);
   registerProcessMetrics(registry);
   registerDatabaseMetrics(registry, database);
-  registerOutboxMetrics({ registry, db: database.db, clock, timeoutMs: config.METRICS_COLLECT_TIMEOUT_MS, failures });
+  registry.registerMetric(failures);
+  outbox = registerOutboxMetrics({
+    registry,
+    db: database.db,
+    clock,
+    timeoutMs: config.METRICS_COLLECT_TIMEOUT_MS,
+    failures,
+  });
   return {
     registry,
     port: createDomainMetrics(registry),
