@@ -97,13 +97,16 @@ function watched(
 ) {
   let settled: Promise<unknown> | undefined;
   const tracked = query as unknown as { state: unknown };
+  let gaveUp = false;
   const run = (source: PromiseLike<unknown>): Promise<unknown> =>
     (settled ??= new Promise((resolve, reject) => {
       if (!tx) usage.statements.add(tracked);
       const timer = setTimeout(() => {
         // Still waiting for a connection (postgres.js sets `state` when it hands the query to one).
         if (tracked.state === null) {
+          gaveUp = true;
           usage.failures += 1;
+          // No longer this caller's; the driver may still run it once a connection frees up.
           usage.statements.delete(tracked);
           reject(new DatabaseUnavailableError(`no database connection within ${timeoutMs} ms`));
         }
@@ -119,7 +122,7 @@ function watched(
           clearTimeout(timer);
           usage.statements.delete(tracked);
           if (isDatabaseUnavailable(error)) {
-            if (!tx || tx.dead === undefined) usage.failures += 1;
+            if (!gaveUp && (!tx || tx.dead === undefined)) usage.failures += 1;
             if (tx) tx.dead ??= error;
           }
           reject(error);
