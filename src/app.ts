@@ -20,6 +20,7 @@ import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createDeadlines } from './lib/deadlines.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { createAppMetrics } from './metrics/registry.js';
 import { lockDataDir } from './ops/dataDirLock.js';
 import { checkDatabase, checkRedis } from './ops/dependencies.js';
 import { recordDeployment } from './ops/deployment.js';
@@ -76,16 +77,36 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await recordDeployment(database.db, { privateKeyPem, redisUrl: config.REDIS_URL });
   }
   const tokens = await createTokenService({ privateKeyPem, config, clock });
+  const metrics = createAppMetrics({ config, database, clock });
   const events = createEventBus({ redisUrl: config.REDIS_URL, reconnectMaxMs: config.REDIS_RECONNECT_MAX_MS, logger });
   const sealer = createSealer(privateKeyPem);
   const proofs = createMailboxProofs(privateKeyPem);
-  const services = createServices({ db: database.db, config, clock, tokens, events, sealer, proofs });
-  const jobs = createJobs({ db: database.db, config, clock, sealer, events, logger, services });
+  const services = createServices({
+    db: database.db,
+    config,
+    clock,
+    tokens,
+    events,
+    sealer,
+    proofs,
+    metrics: metrics.port,
+  });
+  const jobs = createJobs({ db: database.db, config, clock, sealer, events, logger, services, metrics: metrics.port });
 
   // Aborted when stop() begins: /ready answers 503 and every subscription ends.
   const stopping = new AbortController();
   const health = createHealth({ config, database, clock, worker: () => jobs.worker });
-  const routes = createRoutes({ config, database, clock, events, sealer, tokens, health, stopping: stopping.signal });
+  const routes = createRoutes({
+    config,
+    database,
+    clock,
+    events,
+    sealer,
+    tokens,
+    health,
+    stopping: stopping.signal,
+    metrics: metrics.port,
+  });
   // One sweep for every session's expiry, over both doors.
   const deadlines = createDeadlines({ clock });
   const yoga = createGraphQLServer({
@@ -95,7 +116,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     clock,
     deadlines,
     logger,
-    routes: [routes, createWebPages()],
+    routes: [routes, ...metrics.plugins, createWebPages()],
     stopping: stopping.signal,
   });
   const server = http.createServer(yoga);

@@ -109,6 +109,12 @@ export const configSchema = z.object({
   EMAIL_TRACKING_ENABLED: bool.default(false),
   DEMO_SEED: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set. In production it is
+  // served only with a token, or with METRICS_PUBLIC=true when the network keeps it private.
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PUBLIC: bool.optional(),
+  // Bounds each statement /metrics runs at scrape time (outbox depth and age).
+  METRICS_COLLECT_TIMEOUT_MS: positiveInt.default(1000),
 });
 
 type Env = z.infer<typeof configSchema>;

@@ -8,6 +8,7 @@ import { createDeliveryWorker } from './delivery/worker.js';
 import type { EventBus } from './events/bus.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
+import type { Metrics } from './lib/metrics.js';
 import { createRetention } from './retention/prune.js';
 import type { Services } from './services.js';
 
@@ -19,11 +20,12 @@ export function createJobs(deps: {
   events: EventBus;
   logger: Logger;
   services: Services;
+  metrics?: Metrics;
 }) {
-  const { db, config, clock, sealer, events, logger, services } = deps;
+  const { db, config, clock, sealer, events, logger, services, metrics } = deps;
   const mailer = createMailer(config, logger);
   const worker = config.WORKER_ENABLED
-    ? createDeliveryWorker({ db, clock, config, mailer, sealer, events, logger, id: config.WORKER_ID })
+    ? createDeliveryWorker({ db, clock, config, mailer, sealer, events, logger, metrics, id: config.WORKER_ID })
     : undefined;
 
   // Records EXPIRED transitions; reads never wait for it. Any instance may run it.

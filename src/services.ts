@@ -12,6 +12,7 @@ import { createLiveService, type LiveService } from './invitations/live.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
 import type { MailboxProofs } from './invitations/tokens.js';
 import type { Clock } from './lib/clock.js';
+import type { Metrics } from './lib/metrics.js';
 import { createRateLimiter } from './rateLimits/limiter.js';
 
 export interface Services {
@@ -30,6 +31,7 @@ export function createServices(deps: {
   events: EventBus;
   sealer: Sealer;
   proofs: MailboxProofs;
+  metrics?: Metrics;
 }): Services {
   const rateLimiter = createRateLimiter({ db: deps.db, clock: deps.clock });
   const accounts = createAccountService({

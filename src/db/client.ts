@@ -6,7 +6,7 @@ import type { PgAsyncDatabase, PgAsyncTransaction } from 'drizzle-orm/pg-core/as
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { guardClient, guardedOptions } from './postgresGuard.js';
+import { createPoolUsage, guardClient, guardedOptions, type PoolUsage } from './postgresGuard.js';
 import { relations } from './relations.js';
 
 export type Relations = typeof relations;
@@ -18,6 +18,8 @@ export type Executor = Db | Tx;
 export interface Database {
   db: Db;
   driver: 'postgres' | 'pglite';
+  /** What the postgres.js pool is doing (postgresGuard.ts), for /metrics; PGlite has no pool. */
+  pool?: PoolUsage;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export type DatabaseOptions =
 export function openDatabase(options: DatabaseOptions): Database {
   if ('url' in options) {
     const timeoutMs = options.timeoutMs ?? 5000;
+    const pool = createPoolUsage(options.poolSize ?? 10);
     const client = postgres(
       options.url,
       guardedOptions(
@@ -47,8 +50,9 @@ export function openDatabase(options: DatabaseOptions): Database {
       ),
     );
     return {
-      db: drizzlePostgres({ client: guardClient(client, timeoutMs), relations }) as unknown as Db,
+      db: drizzlePostgres({ client: guardClient(client, timeoutMs, pool), relations }) as unknown as Db,
       driver: 'postgres',
+      pool,
       close: () => client.end({ timeout: 5 }),
     };
   }

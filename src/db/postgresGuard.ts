@@ -27,6 +27,35 @@ interface TxState {
   ended: boolean;
 }
 
+/**
+ * What the pool is doing, for /metrics: postgres.js exposes no pool statistics, so the guard counts
+ * what passes through it. A connection is in use while a transaction holds it or a statement runs
+ * on it (pipelined statements share one, hence the cap at `max`); waiting are the statements and
+ * transactions not yet handed a connection.
+ */
+export interface PoolUsage {
+  max: number;
+  /** Statements outside transactions, issued and not yet settled. */
+  statements: Set<{ state: unknown }>;
+  transactions: { open: number; waiting: number };
+  /** Statements and transactions that failed because no connection could be had. */
+  failures: number;
+}
+
+export function createPoolUsage(max: number): PoolUsage {
+  return { max, statements: new Set(), transactions: { open: 0, waiting: 0 }, failures: 0 };
+}
+
+export function poolSnapshot(usage: PoolUsage) {
+  let running = 0;
+  let waiting = usage.transactions.waiting;
+  for (const statement of usage.statements) {
+    if (statement.state === null) waiting += 1;
+    else running += 1;
+  }
+  return { max: usage.max, inUse: Math.min(usage.max, usage.transactions.open + running), waiting };
+}
+
 /** How long work that failed for want of its database waits for the connection's close. */
 const HOLD_GRACE_MS = 2000;
 
@@ -42,8 +71,8 @@ export function guardedOptions<T extends postgres.Options<never>>(options: T, ti
 }
 
 /** The client Drizzle gets: prepares every statement and keeps the rules above. */
-export function guardClient(client: postgres.Sql, timeoutMs: number): postgres.Sql {
-  return wrap(client, undefined, timeoutMs);
+export function guardClient(client: postgres.Sql, timeoutMs: number, usage = createPoolUsage(0)): postgres.Sql {
+  return wrap(client, undefined, timeoutMs, usage);
 }
 
 type Settle = (value: unknown) => unknown;
@@ -60,13 +89,25 @@ function failed(error: unknown) {
 }
 
 /** The query, settling as it does, or DATABASE_UNAVAILABLE once it waited the bound for a connection. */
-function watched(query: postgres.PendingQuery<postgres.Row[]>, tx: TxState | undefined, timeoutMs: number) {
+function watched(
+  query: postgres.PendingQuery<postgres.Row[]>,
+  tx: TxState | undefined,
+  timeoutMs: number,
+  usage: PoolUsage,
+) {
   let settled: Promise<unknown> | undefined;
+  const tracked = query as unknown as { state: unknown };
+  let gaveUp = false;
   const run = (source: PromiseLike<unknown>): Promise<unknown> =>
     (settled ??= new Promise((resolve, reject) => {
+      if (!tx) usage.statements.add(tracked);
       const timer = setTimeout(() => {
         // Still waiting for a connection (postgres.js sets `state` when it hands the query to one).
-        if ((query as unknown as { state: unknown }).state === null) {
+        if (tracked.state === null) {
+          gaveUp = true;
+          usage.failures += 1;
+          // No longer this caller's; the driver may still run it once a connection frees up.
+          usage.statements.delete(tracked);
           reject(new DatabaseUnavailableError(`no database connection within ${timeoutMs} ms`));
         }
       }, timeoutMs);
@@ -74,11 +115,16 @@ function watched(query: postgres.PendingQuery<postgres.Row[]>, tx: TxState | und
       source.then(
         (value) => {
           clearTimeout(timer);
+          usage.statements.delete(tracked);
           resolve(value);
         },
         (error: unknown) => {
           clearTimeout(timer);
-          if (tx && isDatabaseUnavailable(error)) tx.dead ??= error;
+          usage.statements.delete(tracked);
+          if (isDatabaseUnavailable(error)) {
+            if (!gaveUp && (!tx || tx.dead === undefined)) usage.failures += 1;
+            if (tx) tx.dead ??= error;
+          }
           reject(error);
         },
       );
@@ -116,7 +162,7 @@ async function held<T>(state: TxState, work: () => Promise<T>): Promise<T> {
   });
 }
 
-function wrap(sql: postgres.Sql, tx: TxState | undefined, timeoutMs: number): postgres.Sql {
+function wrap(sql: postgres.Sql, tx: TxState | undefined, timeoutMs: number, usage: PoolUsage): postgres.Sql {
   return new Proxy(sql, {
     get(target, key, receiver) {
       if (key === 'unsafe') {
@@ -128,10 +174,10 @@ function wrap(sql: postgres.Sql, tx: TxState | undefined, timeoutMs: number): po
           if (tx && tx.dead !== undefined) {
             return failed(new DatabaseUnavailableError('the transaction has lost its connection', { cause: tx.dead }));
           }
-          return watched(target.unsafe(query, parameters, { ...options, prepare: true }), tx, timeoutMs);
+          return watched(target.unsafe(query, parameters, { ...options, prepare: true }), tx, timeoutMs, usage);
         };
       }
-      if (key === 'begin') return (...args: unknown[]) => begin(target, args, timeoutMs);
+      if (key === 'begin') return (...args: unknown[]) => begin(target, args, timeoutMs, usage);
       if (key === 'savepoint' && tx) {
         const open = Reflect.get(target, key, receiver) as (...args: unknown[]) => Promise<unknown>;
         return (...args: unknown[]) => {
@@ -141,7 +187,9 @@ function wrap(sql: postgres.Sql, tx: TxState | undefined, timeoutMs: number): po
             );
           }
           const work = args.pop() as (inner: postgres.Sql) => Promise<unknown>;
-          return open.call(target, ...args, (inner: postgres.Sql) => held(tx, () => work(wrap(inner, tx, timeoutMs))));
+          return open.call(target, ...args, (inner: postgres.Sql) =>
+            held(tx, () => work(wrap(inner, tx, timeoutMs, usage))),
+          );
         };
       }
       return Reflect.get(target, key, receiver);
@@ -149,19 +197,24 @@ function wrap(sql: postgres.Sql, tx: TxState | undefined, timeoutMs: number): po
   });
 }
 
-function begin(target: postgres.Sql, args: unknown[], timeoutMs: number): Promise<unknown> {
+function begin(target: postgres.Sql, args: unknown[], timeoutMs: number, usage: PoolUsage): Promise<unknown> {
   const work = args.pop() as (inner: postgres.Sql) => Promise<unknown>;
   const state: TxState = { dead: undefined, holds: new Set(), ended: false };
   let started = false;
   let abandoned = false;
   const open = target.begin as unknown as (...a: unknown[]) => Promise<unknown>;
+  usage.transactions.waiting += 1;
   const running = open.call(target, ...args, (inner: postgres.Sql) => {
     started = true;
+    usage.transactions.waiting -= 1;
+    usage.transactions.open += 1;
     // The caller was told DATABASE_UNAVAILABLE already: its work must not run late.
     if (abandoned) return Promise.reject(new DatabaseUnavailableError('the transaction started too late'));
-    return held(state, () => work(wrap(inner, state, timeoutMs)));
+    return held(state, () => work(wrap(inner, state, timeoutMs, usage)));
   });
   const ended = () => {
+    if (started) usage.transactions.open -= 1;
+    else usage.transactions.waiting -= 1;
     // The connection is back in the pool (or gone): nothing may write through this transaction.
     state.dead ??= new DatabaseUnavailableError('the transaction has ended');
     state.ended = true;
@@ -173,6 +226,7 @@ function begin(target: postgres.Sql, args: unknown[], timeoutMs: number): Promis
     const timer = setTimeout(() => {
       if (started) return;
       abandoned = true;
+      usage.failures += 1;
       reject(new DatabaseUnavailableError(`no database connection within ${timeoutMs} ms`));
     }, timeoutMs);
     timer.unref();
@@ -183,6 +237,8 @@ function begin(target: postgres.Sql, args: unknown[], timeoutMs: number): Promis
       },
       (error: unknown) => {
         clearTimeout(timer);
+        // Never connected (its statements count their own failures).
+        if (!started && !abandoned && isDatabaseUnavailable(error)) usage.failures += 1;
         reject(error);
       },
     );

@@ -9,6 +9,7 @@ import type { ChangeLog } from '../invitations/changes.js';
 import type { Invitation } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { type Metrics, noMetrics } from '../lib/metrics.js';
 import { type Attempt, finishAttempts, scheduleRetry } from './store.js';
 import { recordDeliveryStatus } from './transitions.js';
 
@@ -35,7 +36,17 @@ export function backoffMs(tries: number, baseMs: number, maxMs: number, random =
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
-export function createFinishing({ clock, config, logger }: { clock: Clock; config: FinishingConfig; logger: Logger }) {
+export function createFinishing({
+  clock,
+  config,
+  logger,
+  metrics = noMetrics,
+}: {
+  clock: Clock;
+  config: FinishingConfig;
+  logger: Logger;
+  metrics?: Metrics;
+}) {
   /** Ends attempts in one statement; `messageIds` by attempt id, for SENT; `set` for every row. */
   async function finishAll(
     tx: Tx,
@@ -44,6 +55,7 @@ export function createFinishing({ clock, config, logger }: { clock: Clock; confi
     { messageIds, set }: { messageIds?: Map<string, string>; set?: Partial<Attempt> } = {},
   ) {
     if (ending.length === 0) return;
+    metrics.deliveryOutcome(state, ending.length);
     await finishAttempts(
       tx,
       ending.map((attempt) => attempt.id),
@@ -77,6 +89,7 @@ export function createFinishing({ clock, config, logger }: { clock: Clock; confi
       return endWith(tx, log, refusal, 'FAILED', error, { error, tries, ...reply });
     }
     const wait = backoffMs(tries, config.DELIVERY_BACKOFF_BASE_MS, config.DELIVERY_BACKOFF_MAX_MS);
+    metrics.deliveryRetry();
     logger.info('delivery will be retried', { attempt: attempt.id, tries, waitMs: wait, error });
     await scheduleRetry(tx, attempt.id, { error, availableAt: new Date(clock.now().getTime() + wait) });
   }

@@ -8,6 +8,7 @@ import type { EventBus } from '../events/bus.js';
 import { createChanges } from '../invitations/changes.js';
 import { invitationByMessageId } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
+import { type Metrics, noMetrics } from '../lib/metrics.js';
 import { recordReceipt, suppressAddress } from './store.js';
 import { recordDeliveryStatus, recordEngagement } from './transitions.js';
 
@@ -94,8 +95,9 @@ export function createWebhookHandler(deps: {
   events: EventBus;
   secret: string | undefined;
   toleranceSeconds: number;
+  metrics?: Metrics;
 }) {
-  const { clock, secret } = deps;
+  const { clock, secret, metrics = noMetrics } = deps;
   const changes = createChanges(deps);
 
   function verified(timestamp: string | null, signature: string | null, body: string): boolean {
@@ -122,7 +124,10 @@ export function createWebhookHandler(deps: {
       const data = event.reason ? { reason: event.reason } : {};
       switch (event.type) {
         case 'delivered':
-          if (invitation.deliveryStatus === 'SENT') await recordDeliveryStatus(tx, log, invitation, 'DELIVERED', at);
+          if (invitation.deliveryStatus === 'SENT') {
+            await recordDeliveryStatus(tx, log, invitation, 'DELIVERED', at);
+            metrics.deliveryOutcome('DELIVERED');
+          }
           break;
         case 'deferred':
           await recordEngagement(tx, log, invitation, 'DELIVERY_DEFERRED', at, data);
@@ -134,6 +139,7 @@ export function createWebhookHandler(deps: {
             break;
           }
           await recordDeliveryStatus(tx, log, invitation, 'BOUNCED', at, { ...data, cause: event.type });
+          metrics.deliveryOutcome('BOUNCED');
           await suppressAddress(tx, {
             organizationId: invitation.organizationId,
             email: invitation.email,
@@ -166,6 +172,7 @@ export function createWebhookHandler(deps: {
       const counts = { applied: 0, duplicates: 0, unmatched: 0 };
       for (const event of parsed) {
         const outcome = await apply(event);
+        metrics.webhookEvent(event.type, outcome);
         if (outcome === 'applied') counts.applied += 1;
         else if (outcome === 'duplicate') counts.duplicates += 1;
         else counts.unmatched += 1;

@@ -15,6 +15,7 @@ import type { EventBus } from '../events/bus.js';
 import { createChanges } from '../invitations/changes.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import { createSlots } from '../lib/slots.js';
 import { createAccountMailing } from './accountEmails.js';
 import { createFinishing } from './finishing.js';
@@ -73,11 +74,12 @@ export function createDeliveryWorker(deps: {
   events: EventBus;
   logger: Logger;
   id?: string;
+  metrics?: Metrics;
 }): DeliveryWorker {
   const { db, clock, config, events, logger } = deps;
   const workerId = deps.id ?? `worker-${randomUUID().slice(0, 8)}`;
   const changes = createChanges({ db, events });
-  const finishing = createFinishing({ clock, config, logger });
+  const finishing = createFinishing({ clock, config, logger, metrics: deps.metrics });
   const screening = createScreening({ db, clock, config, changes, finishing });
   const sending = createSending({ ...deps, changes, finishing, workerId });
 

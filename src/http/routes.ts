@@ -10,6 +10,7 @@ import { createTracker, PIXEL } from '../delivery/tracking.js';
 import { createWebhookHandler } from '../delivery/webhooks.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { Health } from './health.js';
 
 export function createRoutes(deps: {
@@ -22,8 +23,9 @@ export function createRoutes(deps: {
   health: Health;
   /** Aborted when the server starts stopping: from then on it is not ready. */
   stopping?: AbortSignal;
+  metrics?: Metrics;
 }): Plugin {
-  const { config, database, clock, events, sealer, tokens, health, stopping } = deps;
+  const { config, database, clock, events, sealer, tokens, health, stopping, metrics } = deps;
   const noStore = { 'cache-control': 'no-store' };
 
   const webhooks = createWebhookHandler({
@@ -32,6 +34,7 @@ export function createRoutes(deps: {
     events,
     secret: config.WEBHOOK_SECRET,
     toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+    metrics,
   });
 
   const tracker = config.EMAIL_TRACKING_ENABLED ? createTracker({ db: database.db, clock, events, sealer }) : undefined;

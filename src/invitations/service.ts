@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
+import { type Metrics, noMetrics, observeSend } from '../lib/metrics.js';
 import { createChanges } from './changes.js';
 import { createClosing } from './closing.js';
 import { createExpiry } from './expiry.js';
@@ -52,8 +53,9 @@ export function createInvitationService(deps: {
   events: EventBus;
   outbox: Outbox;
   proofs: MailboxProofs;
+  metrics?: Metrics;
 }) {
-  const { db, clock, config, accounts, events, outbox, proofs } = deps;
+  const { db, clock, config, accounts, events, outbox, proofs, metrics = noMetrics } = deps;
   const audit = createAuditLog({ clock });
   const changes = createChanges({ db, events });
   const limits = createInvitationLimits({ db, clock, config });
@@ -68,7 +70,7 @@ export function createInvitationService(deps: {
   return {
     byId: (id: string) => invitationById(db, id),
     validate: issuing.validate,
-    send: issuing.send,
+    send: (...args: Parameters<typeof issuing.send>) => observeSend(metrics, () => issuing.send(...args)),
     sendMany: issuing.sendMany,
     resend: resending.resend,
     cancel: withdrawing.cancel,
