@@ -4,7 +4,7 @@
 // context carries (`lastEventId`) for `invitationEvents` to take as `after` when the operation
 // gives none. Only updates that select `cursor` get an id: the cursor is read from what was sent.
 // Yoga's own SSE processor writes the stream; this only inserts the lines into its events.
-import type { Plugin } from 'graphql-yoga';
+import type { FetchAPI, Plugin } from 'graphql-yoga';
 
 const SSE = 'text/event-stream';
 
@@ -25,40 +25,47 @@ export function useSseEventIds(): Plugin<{ lastEventId?: string | null }> {
       if (processor?.name !== 'processSSEResult') return;
       setResultProcessor((result, fetchAPI, mediaType) => {
         const answer = processor(result, fetchAPI, mediaType);
-        return answer instanceof Promise ? answer.then(withEventIds) : withEventIds(answer);
+        const withIds = (response: Response) => withEventIds(response, fetchAPI);
+        return answer instanceof Promise ? answer.then(withIds) : withIds(answer);
       }, SSE);
     },
   };
 }
 
-/** The response with `id:` lines added when it is an event stream; any other as it is. */
-function withEventIds(response: Response): Response {
-  if (!response.body || !(response.headers.get('content-type') ?? '').startsWith(SSE)) return response;
-  return new Response(response.body.pipeThrough(eventIdLines()), {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-}
-
-/** Re-cuts the stream into whole events (ending in a blank line) and gives each `next` its id. */
-function eventIdLines(): TransformStream<Uint8Array, Uint8Array> {
+/**
+ * The response with `id:` lines added when it is an event stream; any other as it is. Built with
+ * yoga's own fetch classes, and a client that goes away cancels the source, so the subscription
+ * behind it ends as it does without the ids.
+ */
+function withEventIds(response: Response, fetchAPI: FetchAPI): Response {
+  const body = response.body;
+  if (!body || !(response.headers.get('content-type') ?? '').startsWith(SSE)) return response;
+  const reader = body.getReader();
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let pending = '';
-  return new TransformStream({
-    transform(chunk, controller) {
-      pending += decoder.decode(chunk, { stream: true });
+  const stream = new fetchAPI.ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        pending += decoder.decode();
+        if (pending) controller.enqueue(encoder.encode(pending));
+        controller.close();
+        return;
+      }
+      // Re-cut into whole events (ending in a blank line), each `next` given its id.
+      pending += decoder.decode(value, { stream: true });
       for (let end = pending.indexOf('\n\n'); end !== -1; end = pending.indexOf('\n\n')) {
-        const event = pending.slice(0, end + 2);
+        controller.enqueue(encoder.encode(withId(pending.slice(0, end + 2))));
         pending = pending.slice(end + 2);
-        controller.enqueue(encoder.encode(withId(event)));
       }
     },
-    flush(controller) {
-      pending += decoder.decode();
-      if (pending) controller.enqueue(encoder.encode(pending));
-    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new fetchAPI.Response(stream, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
   });
 }
 
