@@ -1,0 +1,332 @@
+// The console (/) in a real browser against the real server, with the delivery worker on and a real
+// SMTP peer: sign up, send with the dry run beside the fields, watch a row go live to Sent and then
+// Accepted, resend, cancel with a reason in a dialog, bulk paste, keyboard only, axe, and widths.
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './generated/index.js';
+import { invite, proofOf, tokenOf } from './helpers/invitations.js';
+import { useMailingApp } from './helpers/mailing.js';
+import { type Account, newAccount, uniqueEmail } from './helpers/seed.js';
+import { mailsTo, plain } from './helpers/smtp.js';
+
+const { sink, t } = useMailingApp((url) => ({
+  WORKER_ENABLED: 'true',
+  DELIVERY_POLL_MS: '50',
+  SMTP_URL: url,
+  RESEND_COOLDOWN_SECONDS: '0',
+}));
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TEST_TIMEOUT = 90_000;
+
+const Accept = graphql(`
+  mutation ConsoleTestAccept($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) { __typename ... on UserError { code message } }
+  }
+`);
+
+const Timeline = graphql(`
+  query ConsoleTestTimeline($id: ID!) {
+    invitation(id: $id) { status attempts timeline { type data } }
+  }
+`);
+
+const Listed = graphql(`
+  query ConsoleTestListed($organizationId: ID!) {
+    invitations(organizationId: $organizationId, first: 100) { totalCount edges { node { email } } }
+  }
+`);
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+
+async function open(width = 1440): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(t.url);
+  return page;
+}
+
+async function logIn(page: Page, account: Account) {
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+/** The list's row for `email`. */
+const rowOf = (page: Page, email: string) => page.locator('li.invitation').filter({ hasText: email });
+const textOf = async (locator: Locator) => (await locator.textContent())?.trim();
+
+/** Waits until the row's field reads `text`, then says so. */
+async function rowReads(page: Page, email: string, field: 'status' | 'delivery', text: string) {
+  await rowOf(page, email)
+    .locator(`[data-field="${field}"]`, { hasText: new RegExp(`^${text}$`) })
+    .waitFor();
+  return textOf(rowOf(page, email).locator(`[data-field="${field}"]`));
+}
+
+const announced = (page: Page) => textOf(page.getByTestId('live-announcer'));
+const noHorizontalScroll = (page: Page) =>
+  page.evaluate(() => (document.scrollingElement?.scrollWidth ?? 0) <= window.innerWidth);
+
+/** A mark in the page's window: still there later means the page was not reloaded. */
+const markPage = (page: Page) => page.evaluate(() => Object.assign(window, { consoleTestMark: true }));
+const stillSamePage = (page: Page) => page.evaluate(() => 'consoleTestMark' in window);
+
+async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('the console', () => {
+  it(
+    'signs an owner up, sends an invitation with a message and shows its row reach Sent, then Accepted, live',
+    async () => {
+      const taken = await newAccount(t, 'console-taken');
+      const page = await open();
+      await page.getByRole('button', { name: 'Create an account' }).click();
+      const email = uniqueEmail('console-owner');
+      await page.getByLabel('Your name').fill('Olga Owner');
+      await page.getByLabel('Email').fill(taken.email);
+      await page.getByLabel('Password').fill('short');
+      await page.getByLabel('Organization name').fill('Olga org');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      // Each error beside its field, tied to it for screen readers.
+      await expect(textOf(page.locator('#signup-password-error'))).resolves.toBe('Use at least 10 characters.');
+      await expect(page.getByLabel('Password').getAttribute('aria-invalid')).resolves.toBe('true');
+      await page.getByLabel('Password').fill('a long enough password');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.locator('#signup-email-error').waitFor();
+      await expect(textOf(page.locator('#signup-email-error'))).resolves.toMatch(/already uses this email/);
+      await page.getByLabel('Email').fill(email);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Olga org' }).waitFor();
+      await page.getByRole('heading', { name: 'Invitations (0)' }).waitFor();
+
+      // The dry run speaks beside the email as it is typed; the send's refusal says it in plain words.
+      await page.locator('#invite-email').fill(email);
+      await page.locator('#invite-email-error').waitFor();
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await expect(textOf(page.locator('#invite-email-error'))).resolves.toBe('You cannot invite your own email.');
+
+      const invitee = uniqueEmail('console-invitee');
+      const message = 'Glad to have you, we meet on Mondays.';
+      await page.locator('#invite-email').fill(invitee);
+      await page.getByLabel('Personal message (optional)').fill(message);
+      await markPage(page);
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await page.getByText(`Invitation sent to ${invitee}.`).waitFor();
+      const inviteUrl = await page.getByLabel('Accept link').inputValue();
+      expect(inviteUrl).toContain('/invite/');
+
+      await expect(rowReads(page, invitee, 'delivery', 'Sent')).resolves.toBe('Sent');
+      await expect(announced(page)).resolves.toBe(`Invitation to ${invitee}: Pending, Sent.`);
+      expect(await stillSamePage(page)).toBe(true);
+      while (mailsTo(sink, invitee).length === 0) await sink.changed();
+      expect(plain(mailsTo(sink, invitee)[0]?.raw)).toContain(message);
+
+      // The invitee joins from elsewhere; the owner's list follows.
+      const token = tokenOf(inviteUrl);
+      const accepted = await t.gql(Accept, {
+        input: { token, proof: await proofOf(t, token), name: 'Ivo Invitee', password: 'another long password' },
+      });
+      expect(accepted.data?.acceptInvitation?.__typename).toBe('AcceptInvitationPayload');
+      await expect(rowReads(page, invitee, 'status', 'Accepted')).resolves.toBe('Accepted');
+      await expect(announced(page)).resolves.toMatch(new RegExp(`^Invitation to ${invitee}: Accepted`));
+      expect(await stillSamePage(page)).toBe(true);
+
+      // Logging out ends the session in this tab.
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('heading', { name: 'Log in' }).waitFor();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'logs in with the error beside the password, resends, and cancels with a reason in a dialog that keeps and returns focus',
+    async () => {
+      const owner = await newAccount(t, 'console-resend');
+      const { email, invitation } = await invite(t, owner, { message: 'Hello' });
+      const page = await open();
+      await page.getByLabel('Email').fill(owner.email);
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.locator('#login-password-error').waitFor();
+      await expect(textOf(page.locator('#login-password-error'))).resolves.toBe('The email or the password is wrong.');
+      await logIn(page, owner);
+
+      await rowReads(page, email, 'delivery', 'Sent');
+      await page.getByRole('button', { name: `Resend to ${email}` }).click();
+      const newLink = await page.getByLabel(`New link for ${email}`).inputValue();
+      expect(newLink).toContain('/invite/');
+      await rowOf(page, email)
+        .getByText(/2 emails/)
+        .waitFor();
+      expect((await t.gql(Timeline, { id: invitation.id }, { token: owner.token })).data?.invitation?.attempts).toBe(2);
+
+      const cancel = page.getByRole('button', { name: `Cancel the invitation to ${email}` });
+      await cancel.click();
+      const dialog = page.getByRole('dialog', { name: `Cancel the invitation to ${email}?` });
+      await dialog.waitFor();
+      const focusInDialog = () => page.evaluate(() => Boolean(document.activeElement?.closest('dialog')));
+      expect(await focusInDialog()).toBe(true);
+      for (let i = 0; i < 5; i++) {
+        await page.keyboard.press('Tab');
+        expect(await focusInDialog()).toBe(true);
+      }
+      await page.keyboard.press('Shift+Tab');
+      expect(await focusInDialog()).toBe(true);
+      // Escape closes it, focus back on the button that opened it.
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await cancel.evaluate((button) => button === document.activeElement)).toBe(true);
+
+      await cancel.click();
+      await page.getByLabel(/^Reason/).fill('Sent to the wrong team.');
+      await dialog.getByRole('button', { name: 'Cancel invitation' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect(rowReads(page, email, 'status', 'Cancelled')).resolves.toBe('Cancelled');
+      await expect(page.getByRole('button', { name: `Resend to ${email}` }).count()).resolves.toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(email);
+
+      const state = (await t.gql(Timeline, { id: invitation.id }, { token: owner.token })).data?.invitation;
+      expect(state?.status).toBe('CANCELLED');
+      expect(JSON.stringify(state?.timeline.find((e) => e.type === 'CANCELLED')?.data)).toContain(
+        'Sent to the wrong team.',
+      );
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'bulk sends a pasted list of 20 with two bad rows: those two say why, the eighteen others are sent',
+    async () => {
+      const owner = await newAccount(t, 'console-bulk');
+      const page = await open();
+      await logIn(page, owner);
+      const good = Array.from({ length: 18 }, (_, i) => uniqueEmail(`bulk-${i}`));
+      const lines = [
+        ...good.slice(0, 5),
+        'not-an-email',
+        ...good.slice(5, 12),
+        `${owner.email},admin`,
+        ...good.slice(12),
+      ];
+      expect(lines).toHaveLength(20);
+      await page.getByLabel('Emails, one a line').fill(lines.join('\n'));
+      await page.getByRole('button', { name: 'Send all' }).click();
+      await page.getByText('18 sent, 2 not sent.').waitFor();
+
+      const refused = page.locator('tr[data-outcome="refused"]');
+      await expect(refused.count()).resolves.toBe(2);
+      await expect(page.locator('tr[data-outcome="sent"]').count()).resolves.toBe(18);
+      await expect(textOf(refused.nth(0).locator('td').nth(1))).resolves.toBe('not-an-email');
+      await expect(textOf(refused.nth(0).locator('td').nth(2))).resolves.toMatch(/email/i);
+      await expect(textOf(refused.nth(1).locator('td').nth(1))).resolves.toBe(owner.email);
+      await expect(textOf(refused.nth(1).locator('td').nth(2))).resolves.toBe('You cannot invite your own email.');
+
+      const listed = (await t.gql(Listed, { organizationId: owner.organizationId }, { token: owner.token })).data;
+      expect(listed?.invitations?.totalCount).toBe(18);
+      expect(listed?.invitations?.edges.map((e) => e.node.email).sort()).toEqual([...good].sort());
+      await page.getByRole('heading', { name: 'Invitations (18)' }).waitFor();
+      await rowReads(page, good[0] as string, 'delivery', 'Sent');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'sends an invitation with the keyboard alone, focus visible on every stop',
+    async () => {
+      const owner = await newAccount(t, 'console-keys');
+      const page = await open();
+      const focused = () =>
+        page.evaluate(() => {
+          const element = document.activeElement as HTMLElement | null;
+          const style = element ? getComputedStyle(element) : null;
+          return { id: element?.id ?? '', text: element?.textContent ?? '', outline: style?.outlineStyle ?? 'none' };
+        });
+      /** Tabs forward until `match` holds, checking the focus ring on each stop. */
+      const tabTo = async (match: (f: { id: string; text: string }) => boolean) => {
+        for (let i = 0; i < 40; i++) {
+          await page.keyboard.press('Tab');
+          const f = await focused();
+          expect(f.outline, `focus ring on ${f.id || f.text}`).not.toBe('none');
+          if (match(f)) return;
+        }
+        throw new Error('never reached by Tab');
+      };
+      await tabTo((f) => f.id === 'login-email');
+      await page.keyboard.type(owner.email);
+      await tabTo((f) => f.id === 'login-password');
+      await page.keyboard.type(owner.password);
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Log out' }).waitFor();
+
+      const invitee = uniqueEmail('console-keyboard');
+      await tabTo((f) => f.id === 'invite-email');
+      await page.keyboard.type(invitee);
+      await tabTo((f) => f.id === 'invite-message');
+      await page.keyboard.type('Typed without a mouse.');
+      await tabTo((f) => f.text === 'Send invitation');
+      await page.keyboard.press('Enter');
+      await page.getByText(`Invitation sent to ${invitee}.`).waitFor();
+      await rowReads(page, invitee, 'delivery', 'Sent');
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+describe('accessibility and widths', () => {
+  it(
+    'has no serious or critical axe violation on the console and the accept page, nor horizontal scrolling at 360 and 1440 px',
+    async () => {
+      const owner = await newAccount(t, 'console-axe');
+      const { email, inviteUrl } = await invite(t, owner, { message: 'A long message '.repeat(20) });
+      for (const width of [360, 1440]) {
+        const page = await open(width);
+        expect(await seriousViolations(page), `log-in page at ${width}px`).toEqual([]);
+        expect(await noHorizontalScroll(page), `log-in page at ${width}px`).toBe(true);
+        await logIn(page, owner);
+        await rowReads(page, email, 'delivery', 'Sent');
+        await page.locator('#invite-email').fill('not an email');
+        await page.locator('#invite-email-error').waitFor();
+        expect(await seriousViolations(page), `console at ${width}px`).toEqual([]);
+        expect(await noHorizontalScroll(page), `console at ${width}px`).toBe(true);
+        await page.getByRole('button', { name: `Cancel the invitation to ${email}` }).click();
+        await page.getByRole('dialog').waitFor();
+        expect(await seriousViolations(page), `cancel dialog at ${width}px`).toEqual([]);
+        expect(await noHorizontalScroll(page), `cancel dialog at ${width}px`).toBe(true);
+        await page.keyboard.press('Escape');
+
+        await page.goto(inviteUrl);
+        await page.getByRole('heading', { name: /^Join console-axe org/ }).waitFor();
+        expect(await seriousViolations(page), `accept page at ${width}px`).toEqual([]);
+        expect(await noHorizontalScroll(page), `accept page at ${width}px`).toBe(true);
+      }
+    },
+    TEST_TIMEOUT,
+  );
+});
