@@ -22,10 +22,14 @@ export function CancelDialog({
   useEffect(() => {
     opener.current = document.activeElement;
     dialog.current?.showModal();
-    return () => {
-      if (opener.current instanceof HTMLElement) opener.current.focus();
-    };
   }, []);
+
+  /** Closes, gives focus back to what opened the dialog, then tells the parent. */
+  const finish = (cancelled: boolean) => {
+    dialog.current?.close();
+    if (opener.current instanceof HTMLElement) opener.current.focus();
+    onClose(cancelled);
+  };
 
   // showModal makes the page inert; this also keeps Tab from leaving for the browser's own controls.
   const trap = (event: KeyboardEvent) => {
@@ -51,7 +55,7 @@ export function CancelDialog({
       onKeyDown={trap}
       onCancel={(event) => {
         event.preventDefault();
-        onClose(false);
+        finish(false);
       }}
     >
       <form
@@ -62,7 +66,7 @@ export function CancelDialog({
             input: { invitationId: invitation.id, ...(reason.trim() ? { reason: reason.trim() } : {}) },
           });
           const payload = result.data?.cancelInvitation;
-          if (payload?.__typename === 'CancelInvitationPayload') onClose(true);
+          if (payload?.__typename === 'CancelInvitationPayload') finish(true);
           else setErrors(payload ? explain(payload) : { form: OFFLINE });
         }}
       >
@@ -85,7 +89,7 @@ export function CancelDialog({
           <button type="submit" className="danger" disabled={fetching}>
             {fetching ? 'Cancelling…' : 'Cancel invitation'}
           </button>
-          <button type="button" onClick={() => onClose(false)}>
+          <button type="button" onClick={() => finish(false)}>
             Keep it
           </button>
         </p>

@@ -6,11 +6,13 @@ import { BulkSend } from './BulkSend.js';
 import { Memberships } from './documents.js';
 import { InvitationList } from './InvitationList.js';
 import { SendInvitation } from './SendInvitation.js';
+import { Stats } from './Stats.js';
 
 export function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const [{ data, fetching, error }] = useQuery({ query: Memberships });
   const memberships = data?.viewer?.memberships ?? [];
   const [chosen, setChosen] = useState<string>();
+  const [view, setView] = useState<'invitations' | 'statistics'>('invitations');
   const membership = memberships.find((m) => m.organization.id === chosen) ?? memberships[0];
   const manages = membership && membership.role !== 'MEMBER';
   return (
@@ -50,6 +52,24 @@ export function Console({ session, onSignOut }: { session: Session; onSignOut: (
           </p>
         )}
         {membership && manages && (
+          <nav aria-label="Sections" className="row sections">
+            {(['invitations', 'statistics'] as const).map((name) => (
+              <button
+                key={name}
+                type="button"
+                className={view === name ? '' : 'secondary'}
+                aria-current={view === name ? 'page' : undefined}
+                onClick={() => setView(name)}
+              >
+                {name === 'invitations' ? 'Invitations' : 'Statistics'}
+              </button>
+            ))}
+          </nav>
+        )}
+        {membership && manages && view === 'statistics' && (
+          <Stats key={membership.organization.id} organizationId={membership.organization.id} />
+        )}
+        {membership && manages && view === 'invitations' && (
           <div key={membership.organization.id} className="layout">
             <div className="side">
               <SendInvitation organizationId={membership.organization.id} canGrantOwner={membership.role === 'OWNER'} />

@@ -5,6 +5,7 @@ import { CancelDialog } from './CancelDialog.js';
 import { CopyLink } from './CopyLink.js';
 import { ResendInvitation } from './documents.js';
 import { explainInline, OFFLINE, STATUS_WORDS } from './errors.js';
+import { Timeline } from './Timeline.js';
 
 export interface Row {
   id: string;
@@ -24,6 +25,7 @@ export function InvitationRow({ row }: { row: Row }) {
   const [problem, setProblem] = useState('');
   const [link, setLink] = useState<string>();
   const [cancelling, setCancelling] = useState(false);
+  const [history, setHistory] = useState(false);
   const label = useRef<HTMLElement>(null);
   const pending = row.status === 'PENDING';
   const labelId = `invitation-${row.id}`;
@@ -45,31 +47,46 @@ export function InvitationRow({ row }: { row: Row }) {
           {row.attempts > 1 ? `, ${row.attempts} emails` : ''}; expires {day(row.expiresAt)}
         </span>
       </div>
-      {pending && (
-        <div className="row actions">
-          <button
-            type="button"
-            aria-label={`Resend to ${row.email}`}
-            disabled={resending}
-            onClick={async () => {
-              setProblem('');
-              const result = await resend({ input: { invitationId: row.id } });
-              const payload = result.data?.resendInvitation;
-              if (payload?.__typename === 'ResendInvitationPayload') setLink(payload.inviteUrl ?? undefined);
-              else setProblem(payload ? explainInline(payload) : OFFLINE);
-            }}
-          >
-            {resending ? 'Resending…' : 'Resend'}
-          </button>
-          <button
-            type="button"
-            aria-label={`Cancel the invitation to ${row.email}`}
-            onClick={() => setCancelling(true)}
-          >
-            Cancel…
-          </button>
-        </div>
-      )}
+      <div className="row actions">
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={history}
+          aria-controls={`${labelId}-history`}
+          aria-label={`History of the invitation to ${row.email}`}
+          onClick={() => setHistory(!history)}
+        >
+          History
+        </button>
+        {pending && (
+          <>
+            <button
+              type="button"
+              aria-label={`Resend to ${row.email}`}
+              disabled={resending}
+              onClick={async () => {
+                setProblem('');
+                const result = await resend({ input: { invitationId: row.id } });
+                const payload = result.data?.resendInvitation;
+                if (payload?.__typename === 'ResendInvitationPayload') setLink(payload.inviteUrl ?? undefined);
+                else setProblem(payload ? explainInline(payload) : OFFLINE);
+              }}
+            >
+              {resending ? 'Resending…' : 'Resend'}
+            </button>
+            <button
+              type="button"
+              aria-label={`Cancel the invitation to ${row.email}`}
+              onClick={() => setCancelling(true)}
+            >
+              Cancel…
+            </button>
+          </>
+        )}
+      </div>
+      <div id={`${labelId}-history`}>
+        {history && <Timeline invitationId={row.id} key={`${row.status}${row.deliveryStatus}${row.attempts}`} />}
+      </div>
       <p className="error" role="alert">
         {problem}
       </p>

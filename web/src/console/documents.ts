@@ -154,3 +154,40 @@ export const CancelInvitation = doc(
   }
 `),
 );
+
+export const InvitationTimeline = doc(
+  graphql(`
+  query ConsoleInvitationTimeline($id: ID!) {
+    invitation(id: $id) {
+      id
+      timeline { id type createdAt data actor { name email } }
+    }
+  }
+`),
+);
+
+export const Stats = doc(
+  graphql(`
+  query ConsoleInvitationStats($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
+    invitationStats(organizationId: $organizationId, from: $from, to: $to) {
+      __typename
+      ... on InvitationStats {
+        invited
+        expiringWithin48Hours
+        rates {
+          acceptance { numerator denominator value }
+          delivery { numerator denominator value }
+          bounce { numerator denominator value }
+          open { numerator denominator value }
+          click { numerator denominator value }
+          resend { numerator denominator value }
+          customMessage { numerator denominator value }
+        }
+        funnel { step count conversion { numerator denominator value } }
+        timeToAccept { accepted medianSeconds p90Seconds }
+      }
+      ... on UserError { code message }
+    }
+  }
+`),
+);

@@ -49,6 +49,19 @@ export type DeliveryStatus =
   /** Queued; the address and the organization’s policy are being checked. */
   | 'VALIDATING';
 
+/** A step from sending to joining. */
+export type FunnelStep =
+  /** The person joined. */
+  | 'ACCEPTED'
+  /** The link was followed. */
+  | 'CLICKED'
+  /** The mail provider reported it delivered. */
+  | 'DELIVERED'
+  /** The email was opened (tracking). */
+  | 'OPENED'
+  /** The email was handed to the mail server. */
+  | 'SENT';
+
 /** A rule a new invitation must pass. */
 export type InvitationCheckCode =
   /** The email is well formed. */
@@ -463,6 +476,28 @@ export type ConsoleCancelInvitationMutation = { cancelInvitation:
     | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
    | null };
 
+export type ConsoleInvitationTimelineQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleInvitationTimelineQuery = { invitation: { id: string, timeline: Array<{ id: string, type: InvitationEventType, createdAt: string, data: unknown, actor: { name: string, email: string } | null }> } | null };
+
+export type ConsoleInvitationStatsQueryVariables = Exact<{
+  organizationId: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type ConsoleInvitationStatsQuery = { invitationStats:
+    | { __typename: 'FeatureDisabledError', code: UserErrorCode, message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidRangeError', code: UserErrorCode, message: string }
+    | { __typename: 'InvitationStats', invited: number, expiringWithin48Hours: number, rates: { acceptance: { numerator: number, denominator: number, value: number | null }, delivery: { numerator: number, denominator: number, value: number | null }, bounce: { numerator: number, denominator: number, value: number | null }, open: { numerator: number, denominator: number, value: number | null }, click: { numerator: number, denominator: number, value: number | null }, resend: { numerator: number, denominator: number, value: number | null }, customMessage: { numerator: number, denominator: number, value: number | null } }, funnel: Array<{ step: FunnelStep, count: number, conversion: { numerator: number, denominator: number, value: number | null } }>, timeToAccept: { accepted: number, medianSeconds: number | null, p90Seconds: number | null } }
+   | null };
+
 export type InvitationPreviewQueryVariables = Exact<{
   token: string;
 }>;
@@ -853,6 +888,89 @@ export const ConsoleCancelInvitationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCancelInvitationMutation, ConsoleCancelInvitationMutationVariables>;
+export const ConsoleInvitationTimelineDocument = new TypedDocumentString(`
+    query ConsoleInvitationTimeline($id: ID!) {
+  invitation(id: $id) {
+    id
+    timeline {
+      id
+      type
+      createdAt
+      data
+      actor {
+        name
+        email
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleInvitationTimelineQuery, ConsoleInvitationTimelineQueryVariables>;
+export const ConsoleInvitationStatsDocument = new TypedDocumentString(`
+    query ConsoleInvitationStats($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
+  invitationStats(organizationId: $organizationId, from: $from, to: $to) {
+    __typename
+    ... on InvitationStats {
+      invited
+      expiringWithin48Hours
+      rates {
+        acceptance {
+          numerator
+          denominator
+          value
+        }
+        delivery {
+          numerator
+          denominator
+          value
+        }
+        bounce {
+          numerator
+          denominator
+          value
+        }
+        open {
+          numerator
+          denominator
+          value
+        }
+        click {
+          numerator
+          denominator
+          value
+        }
+        resend {
+          numerator
+          denominator
+          value
+        }
+        customMessage {
+          numerator
+          denominator
+          value
+        }
+      }
+      funnel {
+        step
+        count
+        conversion {
+          numerator
+          denominator
+          value
+        }
+      }
+      timeToAccept {
+        accepted
+        medianSeconds
+        p90Seconds
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleInvitationStatsQuery, ConsoleInvitationStatsQueryVariables>;
 export const InvitationPreviewDocument = new TypedDocumentString(`
     query InvitationPreview($token: String!) {
   invitationByToken(token: $token) {
