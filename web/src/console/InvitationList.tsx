@@ -1,6 +1,6 @@
 // The organization's invitations: filter by status, sort, page with cursors, the total; each row's
 // status and delivery status follow invitationEvents live and are announced to screen readers.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import type { InvitationOrder, InvitationStatus } from '../gql/graphql.js';
 import { Events, Invitations } from './documents.js';
@@ -15,6 +15,13 @@ const ORDERS: { value: InvitationOrder; label: string }[] = [
   { value: 'EMAIL_ASC', label: 'Email, A to Z' },
   { value: 'EXPIRES_AT_ASC', label: 'Expiring soonest' },
 ];
+
+interface Feed {
+  rows: Record<string, Row>;
+  announcement: string;
+  created: number;
+}
+const EMPTY_FEED: Feed = { rows: {}, announcement: '', created: 0 };
 
 export function InvitationList({ organizationId }: { organizationId: string }) {
   const [status, setStatus] = useState<InvitationStatus | ''>('');
@@ -35,23 +42,28 @@ export function InvitationList({ organizationId }: { organizationId: string }) {
       ...(status ? { filter: { status: [status] } } : {}),
     },
   });
-  const [live, setLive] = useState<Record<string, Row>>({});
-  const [announcement, setAnnouncement] = useState('');
-  const refresh = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(refresh.current), []);
-  const [event] = useSubscription({ query: Events, variables: { organizationId } });
+  // Folded event by event (several may arrive in one render): the newest word on each row, the
+  // last change to announce, and how many invitations were created since the page loaded.
+  const [{ data: feed }] = useSubscription(
+    { query: Events, variables: { organizationId } },
+    (previous: Feed = EMPTY_FEED, event): Feed => {
+      const update = event.invitationEvents;
+      if (!update) return previous;
+      const row = update.invitation;
+      return {
+        rows: { ...previous.rows, [row.id]: row },
+        announcement: `Invitation to ${row.email}: ${STATUS_WORDS[row.status]}, ${STATUS_WORDS[row.deliveryStatus]}.`,
+        created: previous.created + (update.type === 'CREATED' ? 1 : 0),
+      };
+    },
+  );
+  const { rows: live, announcement, created } = feed ?? EMPTY_FEED;
+  // Invitations sent elsewhere change the total and the pages: refetch once a burst of them settles.
   useEffect(() => {
-    const update = event.data?.invitationEvents;
-    if (!update) return;
-    const row = update.invitation;
-    setLive((rows) => ({ ...rows, [row.id]: row }));
-    // Invitations sent elsewhere change the total and the pages: refetch once a burst of them settles.
-    if (update.type === 'CREATED') {
-      clearTimeout(refresh.current);
-      refresh.current = setTimeout(() => refetch({ requestPolicy: 'network-only' }), 300);
-    }
-    setAnnouncement(`Invitation to ${row.email}: ${STATUS_WORDS[row.status]}, ${STATUS_WORDS[row.deliveryStatus]}.`);
-  }, [event.data, refetch]);
+    if (created === 0) return;
+    const timer = setTimeout(() => refetch({ requestPolicy: 'network-only' }), 300);
+    return () => clearTimeout(timer);
+  }, [created, refetch]);
 
   const listed = data?.invitations?.edges.map((edge) => edge.node) ?? [];
   // Events are the newest word on a row; new invitations join the top of the first page of the default view.
