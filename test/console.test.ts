@@ -38,6 +38,30 @@ const Listed = graphql(`
   }
 `);
 
+const BulkSend = graphql(`
+  mutation ConsoleTestBulk($input: SendInvitationsInput!) {
+    sendInvitations(input: $input) {
+      __typename
+      ... on SendInvitationsPayload { sentCount results { ... on SendInvitationPayload { invitation { id email } } } }
+    }
+  }
+`);
+
+const Cancel = graphql(`
+  mutation ConsoleTestCancel($input: CancelInvitationInput!) {
+    cancelInvitation(input: $input) { __typename }
+  }
+`);
+
+const StatsOf = graphql(`
+  query ConsoleTestStats($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
+    invitationStats(organizationId: $organizationId, from: $from, to: $to) {
+      __typename
+      ... on InvitationStats { invited rates { acceptance { numerator denominator } resend { numerator denominator } } }
+    }
+  }
+`);
+
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -295,6 +319,80 @@ describe('the console', () => {
       await page.keyboard.press('Enter');
       await page.getByText(`Invitation sent to ${invitee}.`).waitFor();
       await rowReads(page, invitee, 'delivery', 'Sent');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'filters by status, sorts, pages with cursors beside the total, shows a history, and statistics that match invitationStats',
+    async () => {
+      const owner = await newAccount(t, 'console-pages');
+      const emails = Array.from({ length: 22 }, (_, i) => uniqueEmail(`page-${String(i).padStart(2, '0')}`));
+      const bulk = await t.gql(
+        BulkSend,
+        {
+          input: {
+            organizationId: owner.organizationId,
+            invitations: emails.map((email) => ({ email, role: 'MEMBER' as const })),
+          },
+        },
+        { token: owner.token },
+      );
+      const sent = bulk.data?.sendInvitations;
+      if (sent?.__typename !== 'SendInvitationsPayload') throw new Error(JSON.stringify(bulk));
+      expect(sent.sentCount).toBe(22);
+      const cancelled = sent.results[7];
+      if (!cancelled || !('invitation' in cancelled)) throw new Error('no invitation in row 8');
+      const reason = 'Hired elsewhere.';
+      const cancel = await t.gql(
+        Cancel,
+        { input: { invitationId: cancelled.invitation.id, reason } },
+        { token: owner.token },
+      );
+      expect(cancel.data?.cancelInvitation?.__typename).toBe('CancelInvitationPayload');
+
+      const page = await open();
+      await logIn(page, owner);
+      await page.getByRole('heading', { name: 'Invitations (22)' }).waitFor();
+      await page.getByText('Page 1 of 2').waitFor();
+      await expect(page.locator('li.invitation').count()).resolves.toBe(20);
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await page.getByText('Page 2 of 2').waitFor();
+      await expect(page.locator('li.invitation').count()).resolves.toBe(2);
+      // Newest first: the second page holds the two sent first.
+      await expect(textOf(page.locator('li.invitation strong').nth(1))).resolves.toBe(emails[0]);
+      await expect(page.getByRole('button', { name: 'Next page' }).isDisabled()).resolves.toBe(true);
+      await page.getByRole('button', { name: 'Previous page' }).click();
+      await page.getByText('Page 1 of 2').waitFor();
+
+      await page.getByLabel('Sort').selectOption({ label: 'Email, A to Z' });
+      await page.locator('li.invitation strong', { hasText: emails[0] }).first().waitFor();
+      await expect(textOf(page.locator('li.invitation strong').first())).resolves.toBe(emails[0]);
+
+      await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Cancelled' });
+      await page.getByRole('heading', { name: 'Invitations (1)' }).waitFor();
+      await expect(page.locator('li.invitation').count()).resolves.toBe(1);
+      await expect(textOf(page.locator('li.invitation strong'))).resolves.toBe(cancelled.invitation.email);
+      await page.getByRole('button', { name: `History of the invitation to ${cancelled.invitation.email}` }).click();
+      await page
+        .getByRole('list', { name: 'History' })
+        .getByText(`Cancelled: reason: “${reason}”`, { exact: false })
+        .waitFor();
+
+      await page.getByRole('button', { name: 'Statistics' }).click();
+      const section = page.locator('section[data-from]');
+      await section.locator('[data-stat="invited"]').waitFor();
+      const from = (await section.getAttribute('data-from')) as string;
+      const to = (await section.getAttribute('data-to')) as string;
+      const stats = (await t.gql(StatsOf, { organizationId: owner.organizationId, from, to }, { token: owner.token }))
+        .data?.invitationStats;
+      if (stats?.__typename !== 'InvitationStats') throw new Error(JSON.stringify(stats));
+      expect(stats.invited).toBe(22);
+      await expect(textOf(section.locator('[data-stat="invited"]'))).resolves.toBe(String(stats.invited));
+      const acceptance = stats.rates.acceptance;
+      await expect(textOf(section.locator('[data-rate="acceptance"] td').first())).resolves.toBe(
+        `${acceptance.numerator} of ${acceptance.denominator} invited`,
+      );
     },
     TEST_TIMEOUT,
   );
