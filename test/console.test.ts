@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
 import { invite, proofOf, tokenOf } from './helpers/invitations.js';
 import { useMailingApp } from './helpers/mailing.js';
-import { type Account, newAccount, uniqueEmail } from './helpers/seed.js';
+import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
 import { mailsTo, plain } from './helpers/smtp.js';
 
 const { sink, t } = useMailingApp((url) => ({
@@ -59,6 +59,12 @@ const StatsOf = graphql(`
       __typename
       ... on InvitationStats { invited rates { acceptance { numerator denominator } resend { numerator denominator } } }
     }
+  }
+`);
+
+const MemberRoles = graphql(`
+  query ConsoleTestMembers($organizationId: ID!) {
+    organization(id: $organizationId) { members(first: 100) { edges { node { role user { email } } } } }
   }
 `);
 
@@ -396,11 +402,49 @@ describe('the console', () => {
     },
     TEST_TIMEOUT,
   );
+
+  it(
+    "changes a member's role, removes a member, and explains the last-owner rule when the only owner tries to step down",
+    async () => {
+      const owner = await newAccount(t, 'console-members');
+      const admin = await newMember(t, owner, 'ADMIN', 'console-admin');
+      const member = await newMember(t, owner, 'MEMBER', 'console-member');
+      const page = await open();
+      await logIn(page, owner);
+      await page.getByRole('button', { name: 'Members' }).click();
+      await page.getByRole('heading', { name: 'Members (3)' }).waitFor();
+      await page.getByText(/the last owner can be neither demoted nor removed/).waitFor();
+
+      const ownerRow = page.locator(`li[data-member="${owner.email}"]`);
+      await ownerRow.getByLabel(/^New role for/).selectOption('ADMIN');
+      await ownerRow.getByRole('button', { name: 'Change role' }).click();
+      await ownerRow
+        .getByRole('alert')
+        .getByText(/always needs an owner/)
+        .waitFor();
+
+      const adminRow = page.locator(`li[data-member="${admin.email}"]`);
+      await adminRow.getByLabel(/^New role for/).selectOption('MEMBER');
+      await adminRow.getByRole('button', { name: 'Change role' }).click();
+      await adminRow.getByText('Role: Member').waitFor();
+
+      const memberRow = page.locator(`li[data-member="${member.email}"]`);
+      await memberRow.getByRole('button', { name: /^Remove / }).click();
+      await memberRow.getByRole('button', { name: /^Yes, remove / }).click();
+      await page.getByRole('heading', { name: 'Members (2)' }).waitFor();
+
+      const roles = (await t.gql(MemberRoles, { organizationId: owner.organizationId }, { token: owner.token })).data;
+      expect(
+        Object.fromEntries(roles?.organization?.members.edges.map((e) => [e.node.user.email, e.node.role]) ?? []),
+      ).toEqual({ [owner.email]: 'OWNER', [admin.email]: 'MEMBER' });
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 describe('accessibility and widths', () => {
   it(
-    'has no serious or critical axe violation on the console and the accept page, nor horizontal scrolling at 360 and 1440 px',
+    'has no serious or critical axe violation on the console (log-in, invitations, dialog, statistics, members) and the accept page, nor horizontal scrolling at 360 and 1440 px',
     async () => {
       const owner = await newAccount(t, 'console-axe');
       const { email, inviteUrl } = await invite(t, owner, { message: 'A long message '.repeat(20) });
@@ -419,6 +463,15 @@ describe('accessibility and widths', () => {
         expect(await seriousViolations(page), `cancel dialog at ${width}px`).toEqual([]);
         expect(await noHorizontalScroll(page), `cancel dialog at ${width}px`).toBe(true);
         await page.keyboard.press('Escape');
+        for (const [section, ready] of [
+          ['Statistics', page.getByRole('table', { name: 'Rates' })],
+          ['Members', page.getByRole('heading', { name: 'Members (1)' })],
+        ] as const) {
+          await page.getByRole('button', { name: section, exact: true }).click();
+          await ready.waitFor();
+          expect(await seriousViolations(page), `${section} at ${width}px`).toEqual([]);
+          expect(await noHorizontalScroll(page), `${section} at ${width}px`).toBe(true);
+        }
 
         await page.goto(inviteUrl);
         await page.getByRole('heading', { name: /^Join console-axe org/ }).waitFor();

@@ -5,14 +5,17 @@ import type { Session } from '../shared/api.js';
 import { BulkSend } from './BulkSend.js';
 import { Memberships } from './documents.js';
 import { InvitationList } from './InvitationList.js';
+import { Members } from './Members.js';
 import { SendInvitation } from './SendInvitation.js';
 import { Stats } from './Stats.js';
+
+const SECTION_NAMES = { invitations: 'Invitations', statistics: 'Statistics', members: 'Members' } as const;
 
 export function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const [{ data, fetching, error }] = useQuery({ query: Memberships });
   const memberships = data?.viewer?.memberships ?? [];
   const [chosen, setChosen] = useState<string>();
-  const [view, setView] = useState<'invitations' | 'statistics'>('invitations');
+  const [view, setView] = useState<'invitations' | 'statistics' | 'members'>('invitations');
   const membership = memberships.find((m) => m.organization.id === chosen) ?? memberships[0];
   const manages = membership && membership.role !== 'MEMBER';
   return (
@@ -53,7 +56,7 @@ export function Console({ session, onSignOut }: { session: Session; onSignOut: (
         )}
         {membership && manages && (
           <nav aria-label="Sections" className="row sections">
-            {(['invitations', 'statistics'] as const).map((name) => (
+            {(['invitations', 'statistics', 'members'] as const).map((name) => (
               <button
                 key={name}
                 type="button"
@@ -61,13 +64,20 @@ export function Console({ session, onSignOut }: { session: Session; onSignOut: (
                 aria-current={view === name ? 'page' : undefined}
                 onClick={() => setView(name)}
               >
-                {name === 'invitations' ? 'Invitations' : 'Statistics'}
+                {SECTION_NAMES[name]}
               </button>
             ))}
           </nav>
         )}
         {membership && manages && view === 'statistics' && (
           <Stats key={membership.organization.id} organizationId={membership.organization.id} />
+        )}
+        {membership && manages && view === 'members' && (
+          <Members
+            key={membership.organization.id}
+            organizationId={membership.organization.id}
+            viewerRole={membership.role}
+          />
         )}
         {membership && manages && view === 'invitations' && (
           <div key={membership.organization.id} className="layout">

@@ -191,3 +191,43 @@ export const Stats = doc(
   }
 `),
 );
+
+export const Members = doc(
+  graphql(`
+  query ConsoleMembers($organizationId: ID!) {
+    organization(id: $organizationId) {
+      id
+      members(first: 50) {
+        totalCount
+        edges { node { id role user { id name email } } }
+      }
+    }
+  }
+`),
+);
+
+export const UpdateMemberRole = doc(
+  graphql(`
+  mutation ConsoleUpdateMemberRole($input: UpdateMemberRoleInput!) {
+    updateMemberRole(input: $input) {
+      __typename
+      ... on UpdateMemberRolePayload { membership { id role } }
+      ... on UserError { code message }
+      ... on InputValidationError { issues { path message } }
+    }
+  }
+`),
+);
+
+export const RemoveMember = doc(
+  graphql(`
+  mutation ConsoleRemoveMember($input: RemoveMemberInput!) {
+    removeMember(input: $input) {
+      __typename
+      ... on RemoveMemberPayload { removedMembershipId organization { id } }
+      ... on UserError { code message }
+      ... on InputValidationError { issues { path message } }
+    }
+  }
+`),
+);

@@ -170,6 +170,14 @@ export type LogInInput = {
   password: string;
 };
 
+/** Whom to remove from which organization. */
+export type RemoveMemberInput = {
+  /** The organization. */
+  organizationId: string | number;
+  /** The member to remove. */
+  userId: string | number;
+};
+
 /** Which invitation to send again, and what to change. */
 export type ResendInvitationInput = {
   /** Days from now until the new link expires: default 7, at most the server’s maximum. */
@@ -259,6 +267,16 @@ export type SignUpInput = {
   organizationName: string;
   /** 10 to 128 characters. */
   password: string;
+};
+
+/** Whose role to change, and to what. */
+export type UpdateMemberRoleInput = {
+  /** The organization. */
+  organizationId: string | number;
+  /** The new role. */
+  role: Role;
+  /** The member. */
+  userId: string | number;
 };
 
 /** The stable code of an expected failure; one value per error type, named in its description. */
@@ -496,6 +514,41 @@ export type ConsoleInvitationStatsQuery = { invitationStats:
     | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
     | { __typename: 'InvalidRangeError', code: UserErrorCode, message: string }
     | { __typename: 'InvitationStats', invited: number, expiringWithin48Hours: number, rates: { acceptance: { numerator: number, denominator: number, value: number | null }, delivery: { numerator: number, denominator: number, value: number | null }, bounce: { numerator: number, denominator: number, value: number | null }, open: { numerator: number, denominator: number, value: number | null }, click: { numerator: number, denominator: number, value: number | null }, resend: { numerator: number, denominator: number, value: number | null }, customMessage: { numerator: number, denominator: number, value: number | null } }, funnel: Array<{ step: FunnelStep, count: number, conversion: { numerator: number, denominator: number, value: number | null } }>, timeToAccept: { accepted: number, medianSeconds: number | null, p90Seconds: number | null } }
+   | null };
+
+export type ConsoleMembersQueryVariables = Exact<{
+  organizationId: string | number;
+}>;
+
+
+export type ConsoleMembersQuery = { organization: { id: string, members: { totalCount: number, edges: Array<{ node: { id: string, role: Role, user: { id: string, name: string, email: string } } }> } } | null };
+
+export type ConsoleUpdateMemberRoleMutationVariables = Exact<{
+  input: UpdateMemberRoleInput;
+}>;
+
+
+export type ConsoleUpdateMemberRoleMutation = { updateMemberRole:
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'LastOwnerError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+    | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
+    | { __typename: 'UpdateMemberRolePayload', membership: { id: string, role: Role } }
+   | null };
+
+export type ConsoleRemoveMemberMutationVariables = Exact<{
+  input: RemoveMemberInput;
+}>;
+
+
+export type ConsoleRemoveMemberMutation = { removeMember:
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'LastOwnerError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+    | { __typename: 'RemoveMemberPayload', removedMembershipId: string, organization: { id: string } }
+    | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
    | null };
 
 export type InvitationPreviewQueryVariables = Exact<{
@@ -971,6 +1024,73 @@ export const ConsoleInvitationStatsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleInvitationStatsQuery, ConsoleInvitationStatsQueryVariables>;
+export const ConsoleMembersDocument = new TypedDocumentString(`
+    query ConsoleMembers($organizationId: ID!) {
+  organization(id: $organizationId) {
+    id
+    members(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          role
+          user {
+            id
+            name
+            email
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMembersQuery, ConsoleMembersQueryVariables>;
+export const ConsoleUpdateMemberRoleDocument = new TypedDocumentString(`
+    mutation ConsoleUpdateMemberRole($input: UpdateMemberRoleInput!) {
+  updateMemberRole(input: $input) {
+    __typename
+    ... on UpdateMemberRolePayload {
+      membership {
+        id
+        role
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUpdateMemberRoleMutation, ConsoleUpdateMemberRoleMutationVariables>;
+export const ConsoleRemoveMemberDocument = new TypedDocumentString(`
+    mutation ConsoleRemoveMember($input: RemoveMemberInput!) {
+  removeMember(input: $input) {
+    __typename
+    ... on RemoveMemberPayload {
+      removedMembershipId
+      organization {
+        id
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRemoveMemberMutation, ConsoleRemoveMemberMutationVariables>;
 export const InvitationPreviewDocument = new TypedDocumentString(`
     query InvitationPreview($token: String!) {
   invitationByToken(token: $token) {
