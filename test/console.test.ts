@@ -309,6 +309,7 @@ describe('the console', () => {
         }
         throw new Error('never reached by Tab');
       };
+      await page.getByRole('heading', { name: 'Log in' }).waitFor();
       await tabTo((f) => f.id === 'login-email');
       await page.keyboard.type(owner.email);
       await tabTo((f) => f.id === 'login-password');
@@ -317,6 +318,7 @@ describe('the console', () => {
       await page.getByRole('button', { name: 'Log out' }).waitFor();
 
       const invitee = uniqueEmail('console-keyboard');
+      await page.locator('#invite-email').waitFor();
       await tabTo((f) => f.id === 'invite-email');
       await page.keyboard.type(invitee);
       await tabTo((f) => f.id === 'invite-message');
