@@ -32,7 +32,20 @@ export async function buildWeb(options: { force?: boolean; quiet?: boolean } = {
   const hash = sourcesHash();
   if (!options.force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return false;
   const { build } = await import('vite');
-  await build({ configFile: path.join(web, 'vite.config.ts'), logLevel: options.quiet ? 'warn' : 'info' });
+  // Vite keeps a NODE_ENV already set: under the tests (NODE_ENV=test) it would build React's
+  // development build, with the development JSX, into the same dist that npm start serves.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(web, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: options.quiet ? 'warn' : 'info',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(stamp, hash);
   return true;
 }

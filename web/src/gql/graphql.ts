@@ -16,6 +16,14 @@ export type AcceptInvitationInput = {
   token: string;
 };
 
+/** Which invitation to withdraw, and why. */
+export type CancelInvitationInput = {
+  /** The pending invitation. */
+  invitationId: string | number;
+  /** Why, for the timeline and the audit log (not sent to the person); at most 500 characters. */
+  reason?: string | null | undefined;
+};
+
 /** The link’s token, and why. */
 export type DeclineInvitationInput = {
   /** Why, for the inviting organization; at most 500 characters. */
@@ -41,6 +49,54 @@ export type DeliveryStatus =
   /** Queued; the address and the organization’s policy are being checked. */
   | 'VALIDATING';
 
+/** A step from sending to joining. */
+export type FunnelStep =
+  /** The person joined. */
+  | 'ACCEPTED'
+  /** The link was followed. */
+  | 'CLICKED'
+  /** The mail provider reported it delivered. */
+  | 'DELIVERED'
+  /** The email was opened (tracking). */
+  | 'OPENED'
+  /** The email was handed to the mail server. */
+  | 'SENT';
+
+/** A rule a new invitation must pass. */
+export type InvitationCheckCode =
+  /** The email is well formed. */
+  | 'EMAIL_VALID'
+  /** The expiry is a whole number of days, at least 1. */
+  | 'EXPIRES_IN_DAYS_VALID'
+  /** The expiry is within the server’s maximum. */
+  | 'EXPIRY_ALLOWED'
+  /** The viewer is an owner or an admin, who may invite. */
+  | 'INVITER_ROLE'
+  /** Custom messages are on, or there is none. */
+  | 'MESSAGES_ENABLED'
+  /** The personal note is plain text within the length limit. */
+  | 'MESSAGE_VALID'
+  /** The metadata is a JSON object within the size limit. */
+  | 'METADATA_VALID'
+  /** The person is not a member already. */
+  | 'NOT_MEMBER'
+  /** The email is not the viewer’s own. */
+  | 'NOT_SELF'
+  /** No pending invitation to this email exists. */
+  | 'NO_PENDING_INVITATION'
+  /** The organization exists and the viewer belongs to it. */
+  | 'ORGANIZATION'
+  /** The viewer holds every permission granted. */
+  | 'PERMISSIONS_HELD'
+  /** The permissions are well formed and not too many. */
+  | 'PERMISSIONS_VALID'
+  /** The phone number is in E.164 form. */
+  | 'PHONE_VALID'
+  /** Sending now stays within the organization’s and the inviter’s limits. */
+  | 'RATE_LIMIT'
+  /** The viewer may grant the role (only owners grant OWNER). */
+  | 'ROLE_ALLOWED';
+
 /** What happened to an invitation. */
 export type InvitationEventType =
   /** The person accepted and joined. */
@@ -64,6 +120,35 @@ export type InvitationEventType =
   /** It was sent again with a new link. */
   | 'RESENT';
 
+/** Which invitations to list; every condition given must hold. */
+export type InvitationFilter = {
+  /** Created at or after this instant. */
+  createdAfter?: string | null | undefined;
+  /** Created before this instant. */
+  createdBefore?: string | null | undefined;
+  /** Any of these delivery statuses. */
+  deliveryStatus?: Array<DeliveryStatus> | null | undefined;
+  /** Part of the email, any case. */
+  email?: string | null | undefined;
+  /** Sent by this user. */
+  invitedBy?: string | number | null | undefined;
+  /** Any of these roles. */
+  role?: Array<Role> | null | undefined;
+  /** Any of these statuses, as they read now. */
+  status?: Array<InvitationStatus> | null | undefined;
+};
+
+/** The order of a list of invitations; ties are broken by id. */
+export type InvitationOrder =
+  /** Oldest first. */
+  | 'CREATED_AT_ASC'
+  /** Newest first. */
+  | 'CREATED_AT_DESC'
+  /** By email, A to Z. */
+  | 'EMAIL_ASC'
+  /** Soonest to expire first. */
+  | 'EXPIRES_AT_ASC';
+
 /** Where an invitation stands. A pending invitation past its expiry reads as EXPIRED at once. */
 export type InvitationStatus =
   /** The person joined the organization. */
@@ -85,6 +170,26 @@ export type LogInInput = {
   password: string;
 };
 
+/** Whom to remove from which organization. */
+export type RemoveMemberInput = {
+  /** The organization. */
+  organizationId: string | number;
+  /** The member to remove. */
+  userId: string | number;
+};
+
+/** Which invitation to send again, and what to change. */
+export type ResendInvitationInput = {
+  /** Days from now until the new link expires: default 7, at most the server’s maximum. */
+  expiresInDays?: number | null | undefined;
+  /** Same key and same input within 24 hours: the first answer again, and nothing new is made; the same key with other input is IdempotencyConflictError. The Idempotency-Key header does the same. */
+  idempotencyKey?: string | null | undefined;
+  /** The pending invitation. */
+  invitationId: string | number;
+  /** Replaces the personal note; omit to keep it. */
+  message?: string | null | undefined;
+};
+
 /** The secret from a password reset link, and the new password. */
 export type ResetPasswordInput = {
   /** 10 to 128 characters. */
@@ -101,6 +206,78 @@ export type Role =
   | 'MEMBER'
   /** Everything an admin may do, and the OWNER role itself: grant it, change it, remove owners. */
   | 'OWNER';
+
+/** One invitation to send. */
+export type SendInvitationInput = {
+  /** Where the invitation goes; compared without regard to case. */
+  email: string;
+  /** Days until the link expires: default 7, at most the server’s maximum (30 unless configured). */
+  expiresInDays?: number | null | undefined;
+  /** Same key and same input within 24 hours: the first answer again, and nothing new is made; the same key with other input is IdempotencyConflictError. The Idempotency-Key header does the same. */
+  idempotencyKey?: string | null | undefined;
+  /** A personal note shown in the email and on the accept page: plain text, at most 1,000 characters. */
+  message?: string | null | undefined;
+  /** Your own data kept with the invitation: a JSON object of at most 4 KB. */
+  metadata?: unknown;
+  /** The inviting organization. */
+  organizationId: string | number;
+  /** Permissions granted on accepting, like "invoices:read"; each one the inviter must hold. */
+  permissions?: Array<string> | null | undefined;
+  /** A phone number in E.164 form, like +14155550123. */
+  phone?: string | null | undefined;
+  /** The role the person gets on accepting; only owners may grant OWNER. */
+  role: Role;
+};
+
+/** Up to 100 invitations for one organization. */
+export type SendInvitationsInput = {
+  /** Same key and same input within 24 hours: the first answer again, and nothing new is made; the same key with other input is IdempotencyConflictError. The Idempotency-Key header does the same. */
+  idempotencyKey?: string | null | undefined;
+  /** The rows, 1 to 100; each succeeds or fails on its own. */
+  invitations: Array<SendInvitationsRow>;
+  /** The inviting organization. */
+  organizationId: string | number;
+};
+
+/** One invitation of a bulk send. Its values are checked with the row, so a bad row fails alone. */
+export type SendInvitationsRow = {
+  /** Where the invitation goes; compared without regard to case. */
+  email: string;
+  /** Days until the link expires: default 7, at most the server’s maximum (30 unless configured). */
+  expiresInDays?: number | null | undefined;
+  /** A personal note shown in the email and on the accept page: plain text, at most 1,000 characters. */
+  message?: string | null | undefined;
+  /** Your own data kept with the invitation: a JSON object of at most 4 KB. */
+  metadata?: unknown;
+  /** Permissions granted on accepting, like "invoices:read"; each one the inviter must hold. */
+  permissions?: Array<string> | null | undefined;
+  /** A phone number in E.164 form, like +14155550123. */
+  phone?: string | null | undefined;
+  /** The role the person gets on accepting; only owners may grant OWNER. */
+  role: Role;
+};
+
+/** A new account and its first organization. */
+export type SignUpInput = {
+  /** The account’s email; one account per email. */
+  email: string;
+  /** The person’s name, shown to co-members and invitees. */
+  name: string;
+  /** The first organization’s name; the new account owns it. */
+  organizationName: string;
+  /** 10 to 128 characters. */
+  password: string;
+};
+
+/** Whose role to change, and to what. */
+export type UpdateMemberRoleInput = {
+  /** The organization. */
+  organizationId: string | number;
+  /** The new role. */
+  role: Role;
+  /** The member. */
+  userId: string | number;
+};
 
 /** The stable code of an expected failure; one value per error type, named in its description. */
 export type UserErrorCode =
@@ -157,6 +334,26 @@ export type UserErrorCode =
   /** UnknownTimeZoneError: The time zone is not an IANA name this server knows. */
   | 'UNKNOWN_TIME_ZONE';
 
+/** As SendInvitationInput; checked field by field instead of refused as a whole. */
+export type ValidateInvitationInput = {
+  /** Where the invitation goes; compared without regard to case. */
+  email: string;
+  /** Days until the link expires: default 7, at most the server’s maximum (30 unless configured). */
+  expiresInDays?: number | null | undefined;
+  /** A personal note shown in the email and on the accept page: plain text, at most 1,000 characters. */
+  message?: string | null | undefined;
+  /** Your own data kept with the invitation: a JSON object of at most 4 KB. */
+  metadata?: unknown;
+  /** The inviting organization. */
+  organizationId: string | number;
+  /** Permissions granted on accepting, like "invoices:read"; each one the inviter must hold. */
+  permissions?: Array<string> | null | undefined;
+  /** A phone number in E.164 form, like +14155550123. */
+  phone?: string | null | undefined;
+  /** The role the person gets on accepting; only owners may grant OWNER. */
+  role: Role;
+};
+
 /** The secret from an email verification link. */
 export type VerifyEmailInput = {
   /** The `token` from the verification link’s fragment. */
@@ -170,9 +367,20 @@ export type ConsoleLogInMutationVariables = Exact<{
 
 export type ConsoleLogInMutation = { logIn:
     | { __typename: 'AuthPayload', token: string, expiresAt: string, user: { email: string, name: string } }
-    | { __typename: 'InputValidationError', message: string }
-    | { __typename: 'InvalidCredentialsError', message: string }
-    | { __typename: 'TooManyAttemptsError', message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidCredentialsError', code: UserErrorCode, message: string }
+    | { __typename: 'TooManyAttemptsError', code: UserErrorCode, message: string, retryAfter: number }
+   | null };
+
+export type ConsoleSignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type ConsoleSignUpMutation = { signUp:
+    | { __typename: 'EmailTakenError', code: UserErrorCode, message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'SignUpPayload', token: string, expiresAt: string, user: { email: string, name: string }, organization: { id: string, name: string } }
    | null };
 
 export type ConsoleMembershipsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -182,17 +390,166 @@ export type ConsoleMembershipsQuery = { viewer: { memberships: Array<{ role: Rol
 
 export type ConsoleInvitationsQueryVariables = Exact<{
   organizationId: string | number;
+  filter?: InvitationFilter | null | undefined;
+  orderBy?: InvitationOrder | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type ConsoleInvitationsQuery = { invitations: { totalCount: number, edges: Array<{ node: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, createdAt: string } }> } | null };
+export type ConsoleInvitationsQuery = { invitations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } }> } | null };
 
 export type ConsoleInvitationEventsSubscriptionVariables = Exact<{
   organizationId: string | number;
 }>;
 
 
-export type ConsoleInvitationEventsSubscription = { invitationEvents: { type: InvitationEventType, invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, createdAt: string } } | null };
+export type ConsoleInvitationEventsSubscription = { invitationEvents: { type: InvitationEventType, invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } } | null };
+
+export type ConsoleValidateInvitationMutationVariables = Exact<{
+  input: ValidateInvitationInput;
+}>;
+
+
+export type ConsoleValidateInvitationMutation = { validateInvitation:
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'ValidateInvitationPayload', valid: boolean, checks: Array<{ code: InvitationCheckCode, passed: boolean, message: string, errorCode: UserErrorCode | null }> }
+   | null };
+
+export type ConsoleSendInvitationMutationVariables = Exact<{
+  input: SendInvitationInput;
+}>;
+
+
+export type ConsoleSendInvitationMutation = { sendInvitation:
+    | { __typename: 'AlreadyMemberError', code: UserErrorCode, message: string }
+    | { __typename: 'CustomMessagesDisabledError', code: UserErrorCode, message: string }
+    | { __typename: 'IdempotencyConflictError', code: UserErrorCode, message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+    | { __typename: 'PendingInvitationExistsError', code: UserErrorCode, message: string, invitationId: string }
+    | { __typename: 'PermissionNotHeldError', code: UserErrorCode, message: string, permissions: Array<string> }
+    | { __typename: 'RateLimitedError', code: UserErrorCode, message: string, retryAfter: number }
+    | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
+    | { __typename: 'SelfInviteError', code: UserErrorCode, message: string }
+    | { __typename: 'SendInvitationPayload', inviteUrl: string | null, invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } }
+   | null };
+
+export type ConsoleSendInvitationsMutationVariables = Exact<{
+  input: SendInvitationsInput;
+}>;
+
+
+export type ConsoleSendInvitationsMutation = { sendInvitations:
+    | { __typename: 'IdempotencyConflictError', code: UserErrorCode, message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'SendInvitationsPayload', sentCount: number, failedCount: number, results: Array<
+        | { __typename: 'AlreadyMemberError', code: UserErrorCode, message: string }
+        | { __typename: 'CustomMessagesDisabledError', code: UserErrorCode, message: string }
+        | { __typename: 'IdempotencyConflictError', code: UserErrorCode, message: string }
+        | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+        | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+        | { __typename: 'PendingInvitationExistsError', code: UserErrorCode, message: string }
+        | { __typename: 'PermissionNotHeldError', code: UserErrorCode, message: string, permissions: Array<string> }
+        | { __typename: 'RateLimitedError', code: UserErrorCode, message: string, retryAfter: number }
+        | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
+        | { __typename: 'SelfInviteError', code: UserErrorCode, message: string }
+        | { __typename: 'SendInvitationPayload', invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } }
+      > }
+   | null };
+
+export type ConsoleResendInvitationMutationVariables = Exact<{
+  input: ResendInvitationInput;
+}>;
+
+
+export type ConsoleResendInvitationMutation = { resendInvitation:
+    | { __typename: 'CustomMessagesDisabledError', code: UserErrorCode, message: string }
+    | { __typename: 'IdempotencyConflictError', code: UserErrorCode, message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'InvitationNotPendingError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+    | { __typename: 'PendingInvitationExistsError', code: UserErrorCode, message: string }
+    | { __typename: 'PermissionNotHeldError', code: UserErrorCode, message: string, permissions: Array<string> }
+    | { __typename: 'RateLimitedError', code: UserErrorCode, message: string, retryAfter: number }
+    | { __typename: 'ResendCooldownError', code: UserErrorCode, message: string, retryAfter: number }
+    | { __typename: 'ResendInvitationPayload', inviteUrl: string | null, invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } }
+    | { __typename: 'ResendLimitError', code: UserErrorCode, message: string }
+    | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
+   | null };
+
+export type ConsoleCancelInvitationMutationVariables = Exact<{
+  input: CancelInvitationInput;
+}>;
+
+
+export type ConsoleCancelInvitationMutation = { cancelInvitation:
+    | { __typename: 'CancelInvitationPayload', invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'InvitationNotPendingError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+   | null };
+
+export type ConsoleInvitationTimelineQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleInvitationTimelineQuery = { invitation: { id: string, timeline: Array<{ id: string, type: InvitationEventType, createdAt: string, data: unknown, actor: { name: string, email: string } | null }> } | null };
+
+export type ConsoleInvitationStatsQueryVariables = Exact<{
+  organizationId: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type ConsoleInvitationStatsQuery = { invitationStats:
+    | { __typename: 'FeatureDisabledError', code: UserErrorCode, message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidRangeError', code: UserErrorCode, message: string }
+    | { __typename: 'InvitationStats', invited: number, expiringWithin48Hours: number, rates: { acceptance: { numerator: number, denominator: number, value: number | null }, delivery: { numerator: number, denominator: number, value: number | null }, bounce: { numerator: number, denominator: number, value: number | null }, open: { numerator: number, denominator: number, value: number | null }, click: { numerator: number, denominator: number, value: number | null }, resend: { numerator: number, denominator: number, value: number | null }, customMessage: { numerator: number, denominator: number, value: number | null } }, funnel: Array<{ step: FunnelStep, count: number, conversion: { numerator: number, denominator: number, value: number | null } }>, timeToAccept: { accepted: number, medianSeconds: number | null, p90Seconds: number | null } }
+   | null };
+
+export type ConsoleMembersQueryVariables = Exact<{
+  organizationId: string | number;
+}>;
+
+
+export type ConsoleMembersQuery = { organization: { id: string, members: { totalCount: number, edges: Array<{ node: { id: string, role: Role, user: { id: string, name: string, email: string } } }> } } | null };
+
+export type ConsoleUpdateMemberRoleMutationVariables = Exact<{
+  input: UpdateMemberRoleInput;
+}>;
+
+
+export type ConsoleUpdateMemberRoleMutation = { updateMemberRole:
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'LastOwnerError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+    | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
+    | { __typename: 'UpdateMemberRolePayload', membership: { id: string, role: Role } }
+   | null };
+
+export type ConsoleRemoveMemberMutationVariables = Exact<{
+  input: RemoveMemberInput;
+}>;
+
+
+export type ConsoleRemoveMemberMutation = { removeMember:
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'LastOwnerError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+    | { __typename: 'RemoveMemberPayload', removedMembershipId: string, organization: { id: string } }
+    | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
+   | null };
 
 export type InvitationPreviewQueryVariables = Exact<{
   token: string;
@@ -302,11 +659,50 @@ export const ConsoleLogInDocument = new TypedDocumentString(`
       }
     }
     ... on UserError {
+      code
       message
+    }
+    ... on TooManyAttemptsError {
+      retryAfter
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
     }
   }
 }
     `) as unknown as TypedDocumentString<ConsoleLogInMutation, ConsoleLogInMutationVariables>;
+export const ConsoleSignUpDocument = new TypedDocumentString(`
+    mutation ConsoleSignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    __typename
+    ... on SignUpPayload {
+      token
+      expiresAt
+      user {
+        email
+        name
+      }
+      organization {
+        id
+        name
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSignUpMutation, ConsoleSignUpMutationVariables>;
 export const ConsoleMembershipsDocument = new TypedDocumentString(`
     query ConsoleMemberships {
   viewer {
@@ -321,9 +717,19 @@ export const ConsoleMembershipsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleMembershipsQuery, ConsoleMembershipsQueryVariables>;
 export const ConsoleInvitationsDocument = new TypedDocumentString(`
-    query ConsoleInvitations($organizationId: ID!) {
-  invitations(organizationId: $organizationId, first: 50) {
+    query ConsoleInvitations($organizationId: ID!, $filter: InvitationFilter, $orderBy: InvitationOrder, $first: Int, $after: String) {
+  invitations(
+    organizationId: $organizationId
+    filter: $filter
+    orderBy: $orderBy
+    first: $first
+    after: $after
+  ) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -331,7 +737,9 @@ export const ConsoleInvitationsDocument = new TypedDocumentString(`
         role
         status
         deliveryStatus
+        attempts
         createdAt
+        expiresAt
       }
     }
   }
@@ -347,11 +755,342 @@ export const ConsoleInvitationEventsDocument = new TypedDocumentString(`
       role
       status
       deliveryStatus
+      attempts
       createdAt
+      expiresAt
     }
   }
 }
     `) as unknown as TypedDocumentString<ConsoleInvitationEventsSubscription, ConsoleInvitationEventsSubscriptionVariables>;
+export const ConsoleValidateInvitationDocument = new TypedDocumentString(`
+    mutation ConsoleValidateInvitation($input: ValidateInvitationInput!) {
+  validateInvitation(input: $input) {
+    __typename
+    ... on ValidateInvitationPayload {
+      valid
+      checks {
+        code
+        passed
+        message
+        errorCode
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleValidateInvitationMutation, ConsoleValidateInvitationMutationVariables>;
+export const ConsoleSendInvitationDocument = new TypedDocumentString(`
+    mutation ConsoleSendInvitation($input: SendInvitationInput!) {
+  sendInvitation(input: $input) {
+    __typename
+    ... on SendInvitationPayload {
+      inviteUrl
+      invitation {
+        id
+        email
+        role
+        status
+        deliveryStatus
+        attempts
+        createdAt
+        expiresAt
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on PendingInvitationExistsError {
+      invitationId
+    }
+    ... on RateLimitedError {
+      retryAfter
+    }
+    ... on PermissionNotHeldError {
+      permissions
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSendInvitationMutation, ConsoleSendInvitationMutationVariables>;
+export const ConsoleSendInvitationsDocument = new TypedDocumentString(`
+    mutation ConsoleSendInvitations($input: SendInvitationsInput!) {
+  sendInvitations(input: $input) {
+    __typename
+    ... on SendInvitationsPayload {
+      sentCount
+      failedCount
+      results {
+        __typename
+        ... on SendInvitationPayload {
+          invitation {
+            id
+            email
+            role
+            status
+            deliveryStatus
+            attempts
+            createdAt
+            expiresAt
+          }
+        }
+        ... on UserError {
+          code
+          message
+        }
+        ... on RateLimitedError {
+          retryAfter
+        }
+        ... on PermissionNotHeldError {
+          permissions
+        }
+        ... on InputValidationError {
+          issues {
+            path
+            message
+          }
+        }
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSendInvitationsMutation, ConsoleSendInvitationsMutationVariables>;
+export const ConsoleResendInvitationDocument = new TypedDocumentString(`
+    mutation ConsoleResendInvitation($input: ResendInvitationInput!) {
+  resendInvitation(input: $input) {
+    __typename
+    ... on ResendInvitationPayload {
+      inviteUrl
+      invitation {
+        id
+        email
+        role
+        status
+        deliveryStatus
+        attempts
+        createdAt
+        expiresAt
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on ResendCooldownError {
+      retryAfter
+    }
+    ... on RateLimitedError {
+      retryAfter
+    }
+    ... on PermissionNotHeldError {
+      permissions
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleResendInvitationMutation, ConsoleResendInvitationMutationVariables>;
+export const ConsoleCancelInvitationDocument = new TypedDocumentString(`
+    mutation ConsoleCancelInvitation($input: CancelInvitationInput!) {
+  cancelInvitation(input: $input) {
+    __typename
+    ... on CancelInvitationPayload {
+      invitation {
+        id
+        email
+        role
+        status
+        deliveryStatus
+        attempts
+        createdAt
+        expiresAt
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCancelInvitationMutation, ConsoleCancelInvitationMutationVariables>;
+export const ConsoleInvitationTimelineDocument = new TypedDocumentString(`
+    query ConsoleInvitationTimeline($id: ID!) {
+  invitation(id: $id) {
+    id
+    timeline {
+      id
+      type
+      createdAt
+      data
+      actor {
+        name
+        email
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleInvitationTimelineQuery, ConsoleInvitationTimelineQueryVariables>;
+export const ConsoleInvitationStatsDocument = new TypedDocumentString(`
+    query ConsoleInvitationStats($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
+  invitationStats(organizationId: $organizationId, from: $from, to: $to) {
+    __typename
+    ... on InvitationStats {
+      invited
+      expiringWithin48Hours
+      rates {
+        acceptance {
+          numerator
+          denominator
+          value
+        }
+        delivery {
+          numerator
+          denominator
+          value
+        }
+        bounce {
+          numerator
+          denominator
+          value
+        }
+        open {
+          numerator
+          denominator
+          value
+        }
+        click {
+          numerator
+          denominator
+          value
+        }
+        resend {
+          numerator
+          denominator
+          value
+        }
+        customMessage {
+          numerator
+          denominator
+          value
+        }
+      }
+      funnel {
+        step
+        count
+        conversion {
+          numerator
+          denominator
+          value
+        }
+      }
+      timeToAccept {
+        accepted
+        medianSeconds
+        p90Seconds
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleInvitationStatsQuery, ConsoleInvitationStatsQueryVariables>;
+export const ConsoleMembersDocument = new TypedDocumentString(`
+    query ConsoleMembers($organizationId: ID!) {
+  organization(id: $organizationId) {
+    id
+    members(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          role
+          user {
+            id
+            name
+            email
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMembersQuery, ConsoleMembersQueryVariables>;
+export const ConsoleUpdateMemberRoleDocument = new TypedDocumentString(`
+    mutation ConsoleUpdateMemberRole($input: UpdateMemberRoleInput!) {
+  updateMemberRole(input: $input) {
+    __typename
+    ... on UpdateMemberRolePayload {
+      membership {
+        id
+        role
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUpdateMemberRoleMutation, ConsoleUpdateMemberRoleMutationVariables>;
+export const ConsoleRemoveMemberDocument = new TypedDocumentString(`
+    mutation ConsoleRemoveMember($input: RemoveMemberInput!) {
+  removeMember(input: $input) {
+    __typename
+    ... on RemoveMemberPayload {
+      removedMembershipId
+      organization {
+        id
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRemoveMemberMutation, ConsoleRemoveMemberMutationVariables>;
 export const InvitationPreviewDocument = new TypedDocumentString(`
     query InvitationPreview($token: String!) {
   invitationByToken(token: $token) {
