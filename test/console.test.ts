@@ -1,7 +1,7 @@
 // The console (/) in a real browser against the real server, with the delivery worker on and a real
 // SMTP peer: sign up, send with the dry run beside the fields, watch a row go live to Sent and then
 // Accepted, resend, cancel with a reason in a dialog, bulk paste, keyboard only, axe, and widths.
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
