@@ -110,6 +110,9 @@ export function createDeliveryWorker(deps: {
   let nextPass: ((handled: number) => void)[] = [];
   /** Claimed and being validated, not yet in a slot: counted against DELIVERY_CONCURRENCY. */
   let reserved = 0;
+  /** Who waits for another pass's claim to settle into the slots (or come back smaller). */
+  let reservationWaiters: (() => void)[] = [];
+  const reservationSettled = () => new Promise<void>((resolve) => reservationWaiters.push(resolve));
   const slots = createSlots(config.DELIVERY_CONCURRENCY, () => tick());
   const accountMailing = createAccountMailing({ ...deps, workerId, onFree: () => tick() });
   let lastPassAt: Date | undefined;
@@ -138,7 +141,9 @@ export function createDeliveryWorker(deps: {
         if (wanted <= 0) break;
         if (room <= 0) {
           if (batch === undefined) break;
-          await slots.freed();
+          // Every slot busy: wait for one to free. Free slots that another pass has reserved: wait
+          // for its claim to settle (waiting on `freed()` then would resolve at once, for ever).
+          await (slots.free() === 0 ? slots.freed() : reservationSettled());
           continue;
         }
         reserved += room;
@@ -173,6 +178,9 @@ export function createDeliveryWorker(deps: {
           if (claimed.length < room || (batch === undefined && stopped)) break;
         } finally {
           reserved -= room;
+          const woken = reservationWaiters;
+          reservationWaiters = [];
+          for (const wake of woken) wake();
         }
       }
     } finally {
