@@ -572,6 +572,20 @@ describe('several emails in flight at once', () => {
     }
   });
 
+  it('runs two driven passes at once on one slot: the second waits for the first’s claim, and each email leaves once', async () => {
+    const owner = await newAccount(t, 'twopasses');
+    const sent = [await invite(t, owner), await invite(t, owner)];
+    const { worker, close } = drivenWorker(1);
+    try {
+      // The second pass finds the one slot reserved by the first while its claim is in flight.
+      const handled = await Promise.all([worker.runOnce(), worker.runOnce()]);
+      expect(handled.reduce((a, b) => a + b, 0)).toBe(2);
+      for (const s of sent) expect(mailsTo(sink, s.email)).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
   it('mails nothing after a cancel that committed first, and retries a refused email of a group on its own', async () => {
     const owner = await newAccount(t, 'group');
     const sent = [];
