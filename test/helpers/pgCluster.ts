@@ -33,7 +33,9 @@ function freePort(): Promise<number> {
 
 function asPostgres(command: string, args: string[]): void {
   const quoted = [command, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  execFileSync('su', ['postgres', '-c', quoted], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // From `/`: the caller's directory may be one the postgres user cannot see (or one already gone),
+  // and initdb gives up when it cannot name its current directory.
+  execFileSync('su', ['postgres', '-c', quoted], { cwd: '/', stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export async function createPgCluster(database = 'ops_test'): Promise<PgCluster> {
