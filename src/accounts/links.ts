@@ -18,7 +18,7 @@ import {
   TooManyAttemptsError,
 } from '../lib/errors.js';
 import { newSecretToken, parseSecretToken, verifierMatches } from '../lib/secretTokens.js';
-import type { RateLimiter, Window } from '../rateLimits/limiter.js';
+import { longestWait, type RateLimiter, type Window } from '../rateLimits/limiter.js';
 import type { AccountOutbox } from './outbox.js';
 import type { Sessions, SignedIn } from './sessions.js';
 import type { AccountStore, AccountToken, AccountTransaction, User } from './store.js';
@@ -75,7 +75,7 @@ export function createAccountLinks(deps: {
         : []),
     ];
     const hits = await rateLimiter.hitAll(windows);
-    const wait = Math.max(0, ...hits.map((h, i) => (h.count > (windows[i]?.limit ?? 0) ? h.retryAfter : 0)));
+    const wait = longestWait(windows, hits);
     return wait > 0 ? new TooManyAttemptsError(wait) : null;
   }
 

@@ -14,7 +14,7 @@ import type { Db } from '../db/client.js';
 import { loginAddresses } from '../db/schema/index.js';
 import type { Clock } from '../lib/clock.js';
 import { createBackoff } from '../rateLimits/backoff.js';
-import type { RateLimiter, Window } from '../rateLimits/limiter.js';
+import { longestWait, type RateLimiter, type Window } from '../rateLimits/limiter.js';
 
 export type LoginLimitsConfig = Pick<
   Config,
@@ -93,7 +93,7 @@ export function createLoginLimits(deps: { db: Db; clock: Clock; rateLimiter: Rat
         await Promise.all((windows ?? []).map((w) => rateLimiter.release(w)));
         return { admitted: false, retryAfter };
       };
-      const wait = Math.max(0, ...hits.map((h, i) => (h.count > (windows?.[i]?.limit ?? 0) ? h.retryAfter : 0)));
+      const wait = longestWait(windows ?? [], hits);
       if (wait > 0) return refuse(wait);
       if (!trusted) {
         const delay = await backoff.attempt(accountKey);

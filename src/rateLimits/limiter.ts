@@ -22,6 +22,11 @@ export interface RateLimiter {
   reset(key: string): Promise<void>;
 }
 
+/** The longest wait among the windows `hits` (from hitAll, in the same order) put over their limit; 0 when none. */
+export function longestWait(windows: Window[], hits: { count: number; retryAfter: number }[]): number {
+  return Math.max(0, ...hits.map((h, i) => (h.count > (windows[i]?.limit ?? 0) ? h.retryAfter : 0)));
+}
+
 export function createRateLimiter({ db, clock }: { db: Executor; clock: Clock }): RateLimiter {
   // Pass a transaction as `db` to make hits roll back with it.
   const windowStart = (seconds: number) => {
