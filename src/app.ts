@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { createTokenService, loadSigningKey } from './auth/tokens.js';
 import { type Config, settleAddress } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
-import { initDataDir } from './db/initDataDir.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createSealer } from './delivery/sealing.js';
 import type { DeliveryWorker } from './delivery/worker.js';
@@ -21,9 +20,9 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { createDeadlines } from './lib/deadlines.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createAppMetrics } from './metrics/registry.js';
-import { lockDataDir } from './ops/dataDirLock.js';
 import { checkDatabase, checkRedis } from './ops/dependencies.js';
 import { recordDeployment } from './ops/deployment.js';
+import { claimDataDir, type EmbeddedDataDir } from './ops/embeddedDataDir.js';
 import { createHttpDrain } from './ops/httpDrain.js';
 import { StartupError } from './ops/startupError.js';
 import type { Retention } from './retention/prune.js';
@@ -52,6 +51,8 @@ export interface AppOptions {
   /** An already open database (tests share one per worker); left open by stop(). */
   database?: Database;
   logger?: Logger;
+  /** The embedded database's directory, already claimed (main.ts claims it early); else claimed here. */
+  dataDir?: EmbeddedDataDir;
 }
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -62,8 +63,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const privateKeyPem = await loadSigningKey(config);
   if (ownsDatabase && config.DATABASE_URL) await checkDatabase(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS, logger);
   if (config.REDIS_URL) await checkRedis(config.REDIS_URL, config.STARTUP_TIMEOUT_MS, logger);
-  const lock = ownsDatabase && !config.DATABASE_URL ? lockDataDir(config.DATA_DIR) : undefined;
-  if (lock) await initDataDir(config.DATA_DIR);
+  const lock = ownsDatabase && !config.DATABASE_URL ? (options.dataDir ?? claimDataDir(config.DATA_DIR)) : undefined;
+  await lock?.ready;
   const database =
     options.database ??
     openDatabase(

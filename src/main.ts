@@ -1,15 +1,18 @@
 // Entry point: read config, build the app, start it, stop it cleanly on SIGTERM/SIGINT.
-import { ensureDemoAccount } from './accounts/demo.js';
-import { buildApp } from './app.js';
+// The app's modules load after the embedded database's directory is claimed, so that a new
+// database's initdb (in a child process) runs while they load.
 import { parseConfig } from './config.js';
 import { installLastResort } from './lib/lastResort.js';
 import { createLogger } from './lib/logger.js';
+import { claimDataDir } from './ops/embeddedDataDir.js';
 import { exitOnStartupFailure } from './ops/startupFailure.js';
 
 async function main() {
   const config = parseConfig(process.env);
   installLastResort(createLogger(config.LOG_LEVEL));
-  const app = await buildApp(config);
+  const dataDir = config.DATABASE_URL ? undefined : claimDataDir(config.DATA_DIR);
+  const [{ buildApp }, { ensureDemoAccount }] = await Promise.all([import('./app.js'), import('./accounts/demo.js')]);
+  const app = await buildApp(config, { dataDir });
   // From here a signal stops the app cleanly, even while it is still starting.
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,5 +1,5 @@
 // The web app: two entries so the accept page (link.html: /invite, /reset-password, /verify-email)
-// loads none of the console's code. Built by scripts/build-web.ts into web/dist, served by src/http/web.ts.
+// loads none of the console's code. Built by scripts/build-web.mjs into web/dist, served by src/http/web.ts.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 

@@ -1,4 +1,4 @@
-// The web app built from web/ (scripts/build-web.ts → web/dist), as a yoga plugin answering before
+// The web app built from web/ (scripts/build-web.mjs → web/dist), as a yoga plugin answering before
 // GraphQL: the console at /, the pages an emailed link opens (/invite/:token, /reset-password,
 // /verify-email) and the hashed assets. Pages are never cached and carry the content security
 // policy; hashed assets are immutable for a year. Talks to the file system only.

@@ -1,6 +1,6 @@
 // Runs once before all workers: builds the web app when its sources changed (the browser tests
 // load it from the server); on PostgreSQL, checks the database is a test one and migrates it.
-import { buildWeb } from '../../scripts/build-web.js';
+import { buildWeb } from '../../scripts/build-web.mjs';
 import { assertTestDatabaseUrl, openDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 

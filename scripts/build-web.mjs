@@ -1,6 +1,6 @@
 // Builds web/ into web/dist unless web/dist was built from exactly these sources: `npm start`
 // (prestart) and the tests call it, so a fresh clone serves a current build with no other command.
-// `--force` builds anyway.
+// `--force` builds anyway. Plain JavaScript, so prestart runs it without a TypeScript loader.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,9 +12,10 @@ const dist = path.join(web, 'dist');
 const stamp = path.join(dist, '.sources-hash');
 
 /** Every file the build reads: web/ but its output, and the lockfile that pins the toolchain. */
-function sourcesHash(): string {
+function sourcesHash() {
   const hash = createHash('sha256');
-  const walk = (dir: string) => {
+  /** @param {string} dir */
+  const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (full === dist || entry.name === 'node_modules') continue;
@@ -27,8 +28,12 @@ function sourcesHash(): string {
   return hash.digest('hex');
 }
 
-/** Builds when stale; returns whether it built. */
-export async function buildWeb(options: { force?: boolean; quiet?: boolean } = {}): Promise<boolean> {
+/**
+ * Builds when stale; returns whether it built.
+ * @param {{ force?: boolean; quiet?: boolean }} [options]
+ * @returns {Promise<boolean>}
+ */
+export async function buildWeb(options = {}) {
   const hash = sourcesHash();
   if (!options.force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return false;
   const { build } = await import('vite');
@@ -55,7 +60,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     (built) => {
       if (!built) console.log('web/dist is current');
     },
-    (error: unknown) => {
+    (error) => {
       console.error(error);
       process.exit(1);
     },
