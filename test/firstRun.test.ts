@@ -126,12 +126,12 @@ describe('first run on the embedded database', () => {
     const { inviteUrl } = sent.data.sendInvitation;
     // PORT=0: the default link follows the port actually bound, to the accept page this server serves.
     expect(inviteUrl.startsWith(`${url}/invite/`)).toBe(true);
-    const [, link] = await run.waitFor(/Invitation email to newcomer@example\.test: (\S+)/);
+    const [, link] = await run.waitFor(/Email to newcomer@example\.test \([^)]*\): (\S+)/);
     expect(link?.startsWith(`${inviteUrl}#proof=`)).toBe(true);
     // The log line is written first, but on the other pipe: it may arrive after the console's.
     const stderr = await eventually(
       async () => run.output().stderr,
-      (text) => text.includes('invitation email written'),
+      (text) => text.includes('email written'),
       anyOf([run.nextStderr, () => run.exited]),
     );
     expect(stderr).not.toContain(inviteUrl.split('/invite/')[1]);

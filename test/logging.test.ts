@@ -176,7 +176,7 @@ describe('a production journey logged at debug level', () => {
 
     const logged = lines.join('');
     // The journey did log: the file mailer's line for the email is there (it used to carry the link).
-    expect(logged).toContain('invitation email written');
+    expect(logged).toContain('email written');
     expect(logged).toContain(sent.email);
     const secrets = {
       token: sent.token,

@@ -55,7 +55,7 @@ export function createSmtpMailer(url: string, timeoutMs: number): Mailer {
 export function createFileMailer(
   dir: string,
   logger: Logger,
-  showLink?: (mail: { to: string; link: string }) => void,
+  showLink?: (mail: { to: string; subject: string; link: string }) => void,
 ): Mailer {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
@@ -64,9 +64,9 @@ export function createFileMailer(
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${Date.now()}-${mail.messageId.replace(/[^A-Za-z0-9.@-]/g, '_')}.eml`);
       writeFileSync(file, info.message);
-      logger.info('invitation email written', { to: mail.to, file });
+      logger.info('email written', { to: mail.to, file });
       // The embedded default has no mail server: the console is how a developer gets the link.
-      if (showLink && mail.link) showLink({ to: mail.to, link: mail.link });
+      if (showLink && mail.link) showLink({ to: mail.to, subject: mail.subject, link: mail.link });
     },
     async close() {},
   };
@@ -84,7 +84,8 @@ export function createMailer(
   if (config.SMTP_URL) return createSmtpMailer(config.SMTP_URL, config.SMTP_TIMEOUT_MS);
   const showLink =
     config.NODE_ENV === 'development'
-      ? ({ to, link }: { to: string; link: string }) => console.log(`Invitation email to ${to}: ${link}`)
+      ? ({ to, subject, link }: { to: string; subject: string; link: string }) =>
+          console.log(`Email to ${to} (${subject}): ${link}`)
       : undefined;
   return createFileMailer(path.join(config.DATA_DIR, 'outbox'), logger, showLink);
 }
