@@ -2,10 +2,18 @@
 // SMTP peer: sign up, send with the dry run beside the fields, watch a row go live to Sent and then
 // Accepted, resend, cancel with a reason in a dialog, bulk paste, keyboard only, axe, and widths.
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type WebSocketRoute,
+} from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
 import { invite, proofOf, tokenOf } from './helpers/invitations.js';
+import { organizationWatched } from './helpers/live.js';
 import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
 import { mailsTo, plain } from './helpers/smtp.js';
@@ -68,6 +76,19 @@ const MemberRoles = graphql(`
   }
 `);
 
+const SettingsOf = graphql(`
+  query ConsoleTestSettings($organizationId: ID!) {
+    organization(id: $organizationId) { blockedEmailDomains }
+  }
+`);
+
+const AuditOf = graphql(`
+  query ConsoleTestAudit($organizationId: ID!) {
+    auditLog(organizationId: $organizationId, first: 1) { totalCount edges { node { action } } }
+    auditLogIntegrity(organizationId: $organizationId) { valid checked }
+  }
+`);
+
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -86,11 +107,12 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
 
-async function open(width = 1440): Promise<Page> {
+async function open(width = 1440, beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  await beforeLoad?.(page);
   await page.goto(t.url);
   return page;
 }
@@ -446,9 +468,118 @@ describe('the console', () => {
   );
 });
 
+describe('settings, audit log, live statistics, and a dropped connection', () => {
+  it(
+    'blocks a domain in the settings (a bad line is named and changes nothing), and lists the audit log with an intact integrity check',
+    async () => {
+      const owner = await newAccount(t, 'console-settings');
+      const page = await open();
+      await logIn(page, owner);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const field = page.getByLabel('Blocked email domains');
+      await field.fill('blocked.example\nnot a domain');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText(/^Line 2 \(not a domain\)/).waitFor();
+      await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+      const before = await t.gql(SettingsOf, { organizationId: owner.organizationId }, { token: owner.token });
+      expect(before.data?.organization?.blockedEmailDomains).toEqual([]);
+
+      await field.fill('blocked.example');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('status').getByText('Saved: 1 blocked domain.').waitFor();
+      const after = await t.gql(SettingsOf, { organizationId: owner.organizationId }, { token: owner.token });
+      expect(after.data?.organization?.blockedEmailDomains).toEqual(['blocked.example']);
+
+      // An invitation to a subdomain is not mailed: its row ends Rejected.
+      await page.getByRole('button', { name: 'Invitations' }).click();
+      const blocked = await invite(t, owner, { email: uniqueEmail('someone').replace(/@.*/, '@team.blocked.example') });
+      await expect(rowReads(page, blocked.email, 'delivery', 'Rejected')).resolves.toBe('Rejected');
+      expect(mailsTo(sink, blocked.email)).toHaveLength(0);
+
+      await page.getByRole('button', { name: 'Audit log' }).click();
+      const audit = (await t.gql(AuditOf, { organizationId: owner.organizationId }, { token: owner.token })).data;
+      const newest = audit?.auditLog?.edges[0]?.node.action;
+      expect(newest).toBeDefined();
+      await page.getByRole('heading', { name: `Audit log (${audit?.auditLog?.totalCount})` }).waitFor();
+      await expect(page.locator('table.audit tbody tr').first().getAttribute('data-action')).resolves.toBe(newest);
+      await expect(page.locator('tr[data-action="organization.settings_changed"]').count()).resolves.toBe(1);
+      await page.getByRole('button', { name: 'Check integrity' }).click();
+      expect(audit?.auditLogIntegrity).toMatchObject({ valid: true });
+      await page
+        .getByTestId('audit-integrity')
+        .getByText(`Intact: all ${audit?.auditLogIntegrity?.checked} entries match their hashes and chain.`)
+        .waitFor();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'updates the statistics and the daily chart live when an invitation is sent elsewhere',
+    async () => {
+      const owner = await newAccount(t, 'console-live-stats');
+      await invite(t, owner);
+      const page = await open();
+      await logIn(page, owner);
+      await page.getByRole('button', { name: 'Statistics' }).click();
+      const section = page.locator('section[data-from]');
+      await section.locator('[data-stat="invited"]', { hasText: /^1$/ }).waitFor();
+      const today = new Date().toISOString().slice(0, 10);
+      await section.locator(`g[data-day="${today}"][data-invited="1"]`).waitFor();
+      await expect(section.locator('g[data-day]').count()).resolves.toBe(30);
+      await markPage(page);
+
+      await invite(t, owner);
+      await invite(t, owner);
+      await section.locator('[data-stat="invited"]', { hasText: /^3$/ }).waitFor();
+      await section.locator(`g[data-day="${today}"][data-invited="3"]`).waitFor();
+      await expect(stillSamePage(page)).resolves.toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'resumes the live list after its WebSocket drops: a change made while it was down reaches its row',
+    async () => {
+      const owner = await newAccount(t, 'console-resume');
+      const sockets: WebSocketRoute[] = [];
+      // While the connection is down, the console's attempts to reconnect are refused.
+      let down = false;
+      const page = await open(1440, (page) =>
+        page.routeWebSocket(/\/graphql$/, (ws) => {
+          if (down) return ws.close({ code: 1012, reason: 'down for the test' });
+          ws.connectToServer();
+          sockets.push(ws);
+        }),
+      );
+      await logIn(page, owner);
+      await page.getByRole('heading', { name: 'Invitations (0)' }).waitFor();
+      await organizationWatched(t, owner.organizationId);
+      // An event the console has seen: where its feed stands.
+      const seen = await invite(t, owner);
+      await rowOf(page, seen.email).waitFor();
+      await markPage(page);
+
+      down = true;
+      for (const ws of sockets) await ws.close({ code: 1012, reason: 'cut for the test' });
+      const cancel = await t.gql(
+        Cancel,
+        { input: { invitationId: seen.invitation.id, reason: 'Changed our minds.' } },
+        { token: owner.token },
+      );
+      expect(cancel.data?.cancelInvitation?.__typename).toBe('CancelInvitationPayload');
+      down = false;
+
+      await expect(rowReads(page, seen.email, 'status', 'Cancelled')).resolves.toBe('Cancelled');
+      expect(sockets.length).toBeGreaterThan(1);
+      await expect(stillSamePage(page)).resolves.toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
+});
+
 describe('accessibility and widths', () => {
   it(
-    'has no serious or critical axe violation on the console (log-in, invitations, dialog, statistics, members) and the accept page, nor horizontal scrolling at 360 and 1440 px',
+    'has no serious or critical axe violation on the console (log-in, invitations, dialog, statistics with its chart, members, settings, audit log) and the accept page, nor horizontal scrolling at 360 and 1440 px',
     async () => {
       const owner = await newAccount(t, 'console-axe');
       const { email, inviteUrl } = await invite(t, owner, { message: 'A long message '.repeat(20) });
@@ -468,8 +599,10 @@ describe('accessibility and widths', () => {
         expect(await noHorizontalScroll(page), `cancel dialog at ${width}px`).toBe(true);
         await page.keyboard.press('Escape');
         for (const [section, ready] of [
-          ['Statistics', page.getByRole('table', { name: 'Rates' })],
+          ['Statistics', page.getByRole('img', { name: /^By day/ })],
           ['Members', page.getByRole('heading', { name: 'Members (1)' })],
+          ['Settings', page.getByLabel('Blocked email domains')],
+          ['Audit log', page.locator('table.audit')],
         ] as const) {
           await page.getByRole('button', { name: section, exact: true }).click();
           await ready.waitFor();

@@ -2,20 +2,29 @@
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import type { Session } from '../shared/api.js';
+import { AuditLog } from './AuditLog.js';
 import { BulkSend } from './BulkSend.js';
 import { Memberships } from './documents.js';
 import { InvitationList } from './InvitationList.js';
 import { Members } from './Members.js';
 import { SendInvitation } from './SendInvitation.js';
+import { Settings } from './Settings.js';
 import { Stats } from './Stats.js';
 
-const SECTION_NAMES = { invitations: 'Invitations', statistics: 'Statistics', members: 'Members' } as const;
+const SECTION_NAMES = {
+  invitations: 'Invitations',
+  statistics: 'Statistics',
+  members: 'Members',
+  settings: 'Settings',
+  audit: 'Audit log',
+} as const;
+type Section = keyof typeof SECTION_NAMES;
 
 export function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const [{ data, fetching, error }] = useQuery({ query: Memberships });
   const memberships = data?.viewer?.memberships ?? [];
   const [chosen, setChosen] = useState<string>();
-  const [view, setView] = useState<'invitations' | 'statistics' | 'members'>('invitations');
+  const [view, setView] = useState<Section>('invitations');
   const membership = memberships.find((m) => m.organization.id === chosen) ?? memberships[0];
   const manages = membership && membership.role !== 'MEMBER';
   return (
@@ -56,7 +65,7 @@ export function Console({ session, onSignOut }: { session: Session; onSignOut: (
         )}
         {membership && manages && (
           <nav aria-label="Sections" className="row sections">
-            {(['invitations', 'statistics', 'members'] as const).map((name) => (
+            {(Object.keys(SECTION_NAMES) as Section[]).map((name) => (
               <button
                 key={name}
                 type="button"
@@ -78,6 +87,12 @@ export function Console({ session, onSignOut }: { session: Session; onSignOut: (
             organizationId={membership.organization.id}
             viewerRole={membership.role}
           />
+        )}
+        {membership && manages && view === 'settings' && (
+          <Settings key={membership.organization.id} organizationId={membership.organization.id} />
+        )}
+        {membership && manages && view === 'audit' && (
+          <AuditLog key={membership.organization.id} organizationId={membership.organization.id} />
         )}
         {membership && manages && view === 'invitations' && (
           <div key={membership.organization.id} className="layout">

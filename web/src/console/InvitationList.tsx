@@ -44,7 +44,9 @@ export function InvitationList({ organizationId }: { organizationId: string }) {
   });
   // Folded event by event (several may arrive in one render): the newest word on each row, the
   // last change to announce, and how many invitations were created since the page loaded.
-  const [{ data: feed }] = useSubscription(
+  // After a reconnect the feed resumes from its last event (client.ts), so changes made while the
+  // connection was down still reach their rows.
+  const [{ data: feed, error: feedError }, followAgain] = useSubscription(
     { query: Events, variables: { organizationId } },
     (previous: Feed = EMPTY_FEED, event): Feed => {
       const update = event.invitationEvents;
@@ -58,6 +60,13 @@ export function InvitationList({ organizationId }: { organizationId: string }) {
     },
   );
   const { rows: live, announcement, created } = feed ?? EMPTY_FEED;
+  // A feed too far behind to resume: read the list again and follow it afresh.
+  useEffect(() => {
+    const codes = feedError?.graphQLErrors.map((e) => e.extensions?.code) ?? [];
+    if (!codes.some((code) => code === 'CURSOR_EXPIRED' || code === 'INVALID_CURSOR')) return;
+    refetch({ requestPolicy: 'network-only' });
+    followAgain();
+  }, [feedError, refetch, followAgain]);
   // Invitations sent elsewhere change the total and the pages: refetch once a burst of them settles.
   useEffect(() => {
     if (created === 0) return;

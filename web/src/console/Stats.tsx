@@ -1,8 +1,10 @@
-// How the organization's invitations of the last 30 days fared (invitationStats): every rate with
-// its numerator and denominator, the funnel and the time to accept.
-import { useMemo } from 'react';
-import { useQuery } from 'urql';
-import { Stats as StatsQuery } from './documents.js';
+// How the organization's invitations of the last 30 days fared (invitationStats, then each push of
+// invitationStatsChanged, so the figures follow sends made elsewhere without a reload): every rate
+// with its numerator and denominator, the funnel, the time to accept, and the daily series.
+import { useEffect, useMemo } from 'react';
+import { useQuery, useSubscription } from 'urql';
+import { DailyChart } from './DailyChart.js';
+import { Series, StatsChanged, Stats as StatsQuery } from './documents.js';
 import { explainInline } from './errors.js';
 
 const DAY_MS = 86_400_000;
@@ -43,7 +45,24 @@ export function Stats({ organizationId }: { organizationId: string }) {
     context,
     requestPolicy: 'cache-and-network',
   });
-  const stats = data?.invitationStats;
+  const [{ data: pushed }] = useSubscription({ query: StatsChanged, variables: { organizationId, ...range } });
+  const stats = pushed?.invitationStatsChanged ?? data?.invitationStats;
+  const days = useMemo(
+    () => ({ from: range.from.slice(0, 10), to: new Date(Date.parse(range.to) - DAY_MS).toISOString().slice(0, 10) }),
+    [range],
+  );
+  const [{ data: series }, refetchSeries] = useQuery({
+    query: Series,
+    variables: { organizationId, ...days },
+    context,
+    requestPolicy: 'cache-and-network',
+  });
+  // Each push means invitations changed: the series is read again with it.
+  useEffect(() => {
+    if (pushed) refetchSeries({ requestPolicy: 'network-only' });
+  }, [pushed, refetchSeries]);
+  const buckets =
+    series?.invitationAnalytics?.__typename === 'InvitationAnalytics' ? series.invitationAnalytics.buckets : [];
   const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
   return (
     <section aria-labelledby="stats-heading" data-from={range.from} data-to={range.to}>
@@ -54,7 +73,10 @@ export function Stats({ organizationId }: { organizationId: string }) {
           type="button"
           className="secondary"
           disabled={fetching}
-          onClick={() => refetch({ requestPolicy: 'network-only' })}
+          onClick={() => {
+            refetch({ requestPolicy: 'network-only' });
+            refetchSeries({ requestPolicy: 'network-only' });
+          }}
         >
           {fetching ? 'Refreshing…' : 'Refresh'}
         </button>
@@ -118,6 +140,7 @@ export function Stats({ organizationId }: { organizationId: string }) {
               ))}
             </tbody>
           </table>
+          {buckets.length > 0 && <DailyChart days={buckets} />}
           <p>
             Time to accept ({stats.timeToAccept.accepted} accepted): median {duration(stats.timeToAccept.medianSeconds)}
             , 90th percentile {duration(stats.timeToAccept.p90Seconds)}.

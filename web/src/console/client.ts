@@ -10,6 +10,30 @@ import type { Session } from '../shared/api.js';
 export const doc = <R, V>(document: TypedDocumentString<R, V>) =>
   document.toString() as unknown as TypedDocumentNode<R, V>;
 
+type Request = { query: string; variables?: Record<string, unknown> };
+type Sink = { next(value: { data?: unknown }): void; error(error: unknown): void; complete(): void };
+
+/** A feed that can resume: it takes `$after`, and its events carry a `cursor`. */
+const resumable = (request: Request) => /\$after\b/.test(request.query);
+
+/**
+ * Moves the request's `after` on to each event's cursor. graphql-ws sends this same request
+ * again when it reconnects, so the server first replays what the connection missed.
+ */
+function followCursor(request: Request, sink: Sink): Sink {
+  return {
+    ...sink,
+    next(value) {
+      for (const field of Object.values((value.data ?? {}) as Record<string, { cursor?: unknown } | null>)) {
+        if (typeof field?.cursor === 'string') request.variables = { ...request.variables, after: field.cursor };
+      }
+      sink.next(value);
+    },
+    error: (error) => sink.error(error),
+    complete: () => sink.complete(),
+  };
+}
+
 export function clientFor(session: Session | null): Client {
   const authorization = session ? `Bearer ${session.token}` : undefined;
   const ws = createWsClient({
@@ -27,7 +51,10 @@ export function clientFor(session: Session | null): Client {
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (operation) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...operation, query: operation.query ?? '' }, sink) }),
+          subscribe: (sink) => {
+            const request = { ...operation, query: operation.query ?? '' };
+            return { unsubscribe: ws.subscribe(request, resumable(request) ? followCursor(request, sink) : sink) };
+          },
         }),
       }),
     ],

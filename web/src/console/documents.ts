@@ -57,9 +57,10 @@ export const Invitations = doc(
 
 export const Events = doc(
   graphql(`
-  subscription ConsoleInvitationEvents($organizationId: ID!) {
-    invitationEvents(organizationId: $organizationId) {
+  subscription ConsoleInvitationEvents($organizationId: ID!, $after: String) {
+    invitationEvents(organizationId: $organizationId, after: $after) {
       type
+      cursor
       invitation { id email role status deliveryStatus attempts createdAt expiresAt }
     }
   }
@@ -166,26 +167,55 @@ export const InvitationTimeline = doc(
 `),
 );
 
+// What the statistics page shows, read once (invitationStats) and then pushed (invitationStatsChanged).
+graphql(`
+  fragment ConsoleStatsFields on InvitationStats {
+    invited
+    expiringWithin48Hours
+    rates {
+      acceptance { numerator denominator value }
+      delivery { numerator denominator value }
+      bounce { numerator denominator value }
+      open { numerator denominator value }
+      click { numerator denominator value }
+      resend { numerator denominator value }
+      customMessage { numerator denominator value }
+    }
+    funnel { step count conversion { numerator denominator value } }
+    timeToAccept { accepted medianSeconds p90Seconds }
+  }
+`);
+
 export const Stats = doc(
   graphql(`
   query ConsoleInvitationStats($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
     invitationStats(organizationId: $organizationId, from: $from, to: $to) {
       __typename
-      ... on InvitationStats {
-        invited
-        expiringWithin48Hours
-        rates {
-          acceptance { numerator denominator value }
-          delivery { numerator denominator value }
-          bounce { numerator denominator value }
-          open { numerator denominator value }
-          click { numerator denominator value }
-          resend { numerator denominator value }
-          customMessage { numerator denominator value }
-        }
-        funnel { step count conversion { numerator denominator value } }
-        timeToAccept { accepted medianSeconds p90Seconds }
-      }
+      ...ConsoleStatsFields
+      ... on UserError { code message }
+    }
+  }
+`),
+);
+
+export const StatsChanged = doc(
+  graphql(`
+  subscription ConsoleInvitationStatsChanged($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
+    invitationStatsChanged(organizationId: $organizationId, from: $from, to: $to) {
+      __typename
+      ...ConsoleStatsFields
+      ... on UserError { code message }
+    }
+  }
+`),
+);
+
+export const Series = doc(
+  graphql(`
+  query ConsoleInvitationSeries($organizationId: ID!, $from: Date!, $to: Date!) {
+    invitationAnalytics(organizationId: $organizationId, from: $from, to: $to, interval: DAY, timeZone: "UTC") {
+      __typename
+      ... on InvitationAnalytics { buckets { period invited accepted } }
       ... on UserError { code message }
     }
   }
@@ -228,6 +258,47 @@ export const RemoveMember = doc(
       ... on UserError { code message }
       ... on InputValidationError { issues { path message } }
     }
+  }
+`),
+);
+
+export const Settings = doc(
+  graphql(`
+  query ConsoleOrganizationSettings($organizationId: ID!) {
+    organization(id: $organizationId) { id blockedEmailDomains }
+  }
+`),
+);
+
+export const UpdateSettings = doc(
+  graphql(`
+  mutation ConsoleUpdateOrganizationSettings($input: UpdateOrganizationSettingsInput!) {
+    updateOrganizationSettings(input: $input) {
+      __typename
+      ... on UpdateOrganizationSettingsPayload { organization { id blockedEmailDomains } }
+      ... on UserError { code message }
+      ... on InputValidationError { issues { path message } }
+    }
+  }
+`),
+);
+
+export const AuditLog = doc(
+  graphql(`
+  query ConsoleAuditLog($organizationId: ID!, $after: String) {
+    auditLog(organizationId: $organizationId, first: 25, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id action createdAt targetType ip actor { name email } } }
+    }
+  }
+`),
+);
+
+export const AuditIntegrity = doc(
+  graphql(`
+  query ConsoleAuditLogIntegrity($organizationId: ID!) {
+    auditLogIntegrity(organizationId: $organizationId) { valid checked firstBrokenId }
   }
 `),
 );

@@ -279,6 +279,14 @@ export type UpdateMemberRoleInput = {
   userId: string | number;
 };
 
+/** The settings to change; omitted ones stay as they are. */
+export type UpdateOrganizationSettingsInput = {
+  /** Replaces the list: invitations to these domains (and their subdomains) are REJECTED; at most 500. */
+  blockedEmailDomains?: Array<string> | null | undefined;
+  /** The organization. */
+  organizationId: string | number;
+};
+
 /** The stable code of an expected failure; one value per error type, named in its description. */
 export type UserErrorCode =
   /** AccountExistsError: The invited email has an account: sign in with it to accept. */
@@ -401,10 +409,11 @@ export type ConsoleInvitationsQuery = { invitations: { totalCount: number, pageI
 
 export type ConsoleInvitationEventsSubscriptionVariables = Exact<{
   organizationId: string | number;
+  after?: string | null | undefined;
 }>;
 
 
-export type ConsoleInvitationEventsSubscription = { invitationEvents: { type: InvitationEventType, invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } } | null };
+export type ConsoleInvitationEventsSubscription = { invitationEvents: { type: InvitationEventType, cursor: string, invitation: { id: string, email: string, role: Role, status: InvitationStatus, deliveryStatus: DeliveryStatus, attempts: number, createdAt: string, expiresAt: string } } | null };
 
 export type ConsoleValidateInvitationMutationVariables = Exact<{
   input: ValidateInvitationInput;
@@ -501,6 +510,8 @@ export type ConsoleInvitationTimelineQueryVariables = Exact<{
 
 export type ConsoleInvitationTimelineQuery = { invitation: { id: string, timeline: Array<{ id: string, type: InvitationEventType, createdAt: string, data: unknown, actor: { name: string, email: string } | null }> } | null };
 
+export type ConsoleStatsFieldsFragment = { invited: number, expiringWithin48Hours: number, rates: { acceptance: { numerator: number, denominator: number, value: number | null }, delivery: { numerator: number, denominator: number, value: number | null }, bounce: { numerator: number, denominator: number, value: number | null }, open: { numerator: number, denominator: number, value: number | null }, click: { numerator: number, denominator: number, value: number | null }, resend: { numerator: number, denominator: number, value: number | null }, customMessage: { numerator: number, denominator: number, value: number | null } }, funnel: Array<{ step: FunnelStep, count: number, conversion: { numerator: number, denominator: number, value: number | null } }>, timeToAccept: { accepted: number, medianSeconds: number | null, p90Seconds: number | null } };
+
 export type ConsoleInvitationStatsQueryVariables = Exact<{
   organizationId: string | number;
   from: string;
@@ -514,6 +525,36 @@ export type ConsoleInvitationStatsQuery = { invitationStats:
     | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
     | { __typename: 'InvalidRangeError', code: UserErrorCode, message: string }
     | { __typename: 'InvitationStats', invited: number, expiringWithin48Hours: number, rates: { acceptance: { numerator: number, denominator: number, value: number | null }, delivery: { numerator: number, denominator: number, value: number | null }, bounce: { numerator: number, denominator: number, value: number | null }, open: { numerator: number, denominator: number, value: number | null }, click: { numerator: number, denominator: number, value: number | null }, resend: { numerator: number, denominator: number, value: number | null }, customMessage: { numerator: number, denominator: number, value: number | null } }, funnel: Array<{ step: FunnelStep, count: number, conversion: { numerator: number, denominator: number, value: number | null } }>, timeToAccept: { accepted: number, medianSeconds: number | null, p90Seconds: number | null } }
+   | null };
+
+export type ConsoleInvitationStatsChangedSubscriptionVariables = Exact<{
+  organizationId: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type ConsoleInvitationStatsChangedSubscription = { invitationStatsChanged:
+    | { __typename: 'FeatureDisabledError', code: UserErrorCode, message: string }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidRangeError', code: UserErrorCode, message: string }
+    | { __typename: 'InvitationStats', invited: number, expiringWithin48Hours: number, rates: { acceptance: { numerator: number, denominator: number, value: number | null }, delivery: { numerator: number, denominator: number, value: number | null }, bounce: { numerator: number, denominator: number, value: number | null }, open: { numerator: number, denominator: number, value: number | null }, click: { numerator: number, denominator: number, value: number | null }, resend: { numerator: number, denominator: number, value: number | null }, customMessage: { numerator: number, denominator: number, value: number | null } }, funnel: Array<{ step: FunnelStep, count: number, conversion: { numerator: number, denominator: number, value: number | null } }>, timeToAccept: { accepted: number, medianSeconds: number | null, p90Seconds: number | null } }
+   | null };
+
+export type ConsoleInvitationSeriesQueryVariables = Exact<{
+  organizationId: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type ConsoleInvitationSeriesQuery = { invitationAnalytics:
+    | { __typename: 'FeatureDisabledError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'InvalidRangeError', code: UserErrorCode, message: string }
+    | { __typename: 'InvitationAnalytics', buckets: Array<{ period: string, invited: number, accepted: number }> }
+    | { __typename: 'UnknownTimeZoneError', code: UserErrorCode, message: string }
    | null };
 
 export type ConsoleMembersQueryVariables = Exact<{
@@ -550,6 +591,40 @@ export type ConsoleRemoveMemberMutation = { removeMember:
     | { __typename: 'RemoveMemberPayload', removedMembershipId: string, organization: { id: string } }
     | { __typename: 'RoleNotAllowedError', code: UserErrorCode, message: string }
    | null };
+
+export type ConsoleOrganizationSettingsQueryVariables = Exact<{
+  organizationId: string | number;
+}>;
+
+
+export type ConsoleOrganizationSettingsQuery = { organization: { id: string, blockedEmailDomains: Array<string> } | null };
+
+export type ConsoleUpdateOrganizationSettingsMutationVariables = Exact<{
+  input: UpdateOrganizationSettingsInput;
+}>;
+
+
+export type ConsoleUpdateOrganizationSettingsMutation = { updateOrganizationSettings:
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'InvalidIdError', code: UserErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: UserErrorCode, message: string }
+    | { __typename: 'UpdateOrganizationSettingsPayload', organization: { id: string, blockedEmailDomains: Array<string> } }
+   | null };
+
+export type ConsoleAuditLogQueryVariables = Exact<{
+  organizationId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleAuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, action: string, createdAt: string, targetType: string | null, ip: string | null, actor: { name: string, email: string } | null } }> } | null };
+
+export type ConsoleAuditLogIntegrityQueryVariables = Exact<{
+  organizationId: string | number;
+}>;
+
+
+export type ConsoleAuditLogIntegrityQuery = { auditLogIntegrity: { valid: boolean, checked: number, firstBrokenId: string | null } | null };
 
 export type InvitationPreviewQueryVariables = Exact<{
   token: string;
@@ -645,7 +720,63 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const ConsoleStatsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleStatsFields on InvitationStats {
+  invited
+  expiringWithin48Hours
+  rates {
+    acceptance {
+      numerator
+      denominator
+      value
+    }
+    delivery {
+      numerator
+      denominator
+      value
+    }
+    bounce {
+      numerator
+      denominator
+      value
+    }
+    open {
+      numerator
+      denominator
+      value
+    }
+    click {
+      numerator
+      denominator
+      value
+    }
+    resend {
+      numerator
+      denominator
+      value
+    }
+    customMessage {
+      numerator
+      denominator
+      value
+    }
+  }
+  funnel {
+    step
+    count
+    conversion {
+      numerator
+      denominator
+      value
+    }
+  }
+  timeToAccept {
+    accepted
+    medianSeconds
+    p90Seconds
+  }
+}
+    `, {"fragmentName":"ConsoleStatsFields"}) as unknown as TypedDocumentString<ConsoleStatsFieldsFragment, unknown>;
 export const ConsoleLogInDocument = new TypedDocumentString(`
     mutation ConsoleLogIn($input: LogInInput!) {
   logIn(input: $input) {
@@ -746,9 +877,10 @@ export const ConsoleInvitationsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleInvitationsQuery, ConsoleInvitationsQueryVariables>;
 export const ConsoleInvitationEventsDocument = new TypedDocumentString(`
-    subscription ConsoleInvitationEvents($organizationId: ID!) {
-  invitationEvents(organizationId: $organizationId) {
+    subscription ConsoleInvitationEvents($organizationId: ID!, $after: String) {
+  invitationEvents(organizationId: $organizationId, after: $after) {
     type
+    cursor
     invitation {
       id
       email
@@ -962,59 +1094,149 @@ export const ConsoleInvitationStatsDocument = new TypedDocumentString(`
     query ConsoleInvitationStats($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
   invitationStats(organizationId: $organizationId, from: $from, to: $to) {
     __typename
-    ... on InvitationStats {
-      invited
-      expiringWithin48Hours
-      rates {
-        acceptance {
-          numerator
-          denominator
-          value
-        }
-        delivery {
-          numerator
-          denominator
-          value
-        }
-        bounce {
-          numerator
-          denominator
-          value
-        }
-        open {
-          numerator
-          denominator
-          value
-        }
-        click {
-          numerator
-          denominator
-          value
-        }
-        resend {
-          numerator
-          denominator
-          value
-        }
-        customMessage {
-          numerator
-          denominator
-          value
-        }
-      }
-      funnel {
-        step
-        count
-        conversion {
-          numerator
-          denominator
-          value
-        }
-      }
-      timeToAccept {
+    ...ConsoleStatsFields
+    ... on UserError {
+      code
+      message
+    }
+  }
+}
+    fragment ConsoleStatsFields on InvitationStats {
+  invited
+  expiringWithin48Hours
+  rates {
+    acceptance {
+      numerator
+      denominator
+      value
+    }
+    delivery {
+      numerator
+      denominator
+      value
+    }
+    bounce {
+      numerator
+      denominator
+      value
+    }
+    open {
+      numerator
+      denominator
+      value
+    }
+    click {
+      numerator
+      denominator
+      value
+    }
+    resend {
+      numerator
+      denominator
+      value
+    }
+    customMessage {
+      numerator
+      denominator
+      value
+    }
+  }
+  funnel {
+    step
+    count
+    conversion {
+      numerator
+      denominator
+      value
+    }
+  }
+  timeToAccept {
+    accepted
+    medianSeconds
+    p90Seconds
+  }
+}`) as unknown as TypedDocumentString<ConsoleInvitationStatsQuery, ConsoleInvitationStatsQueryVariables>;
+export const ConsoleInvitationStatsChangedDocument = new TypedDocumentString(`
+    subscription ConsoleInvitationStatsChanged($organizationId: ID!, $from: DateTime!, $to: DateTime!) {
+  invitationStatsChanged(organizationId: $organizationId, from: $from, to: $to) {
+    __typename
+    ...ConsoleStatsFields
+    ... on UserError {
+      code
+      message
+    }
+  }
+}
+    fragment ConsoleStatsFields on InvitationStats {
+  invited
+  expiringWithin48Hours
+  rates {
+    acceptance {
+      numerator
+      denominator
+      value
+    }
+    delivery {
+      numerator
+      denominator
+      value
+    }
+    bounce {
+      numerator
+      denominator
+      value
+    }
+    open {
+      numerator
+      denominator
+      value
+    }
+    click {
+      numerator
+      denominator
+      value
+    }
+    resend {
+      numerator
+      denominator
+      value
+    }
+    customMessage {
+      numerator
+      denominator
+      value
+    }
+  }
+  funnel {
+    step
+    count
+    conversion {
+      numerator
+      denominator
+      value
+    }
+  }
+  timeToAccept {
+    accepted
+    medianSeconds
+    p90Seconds
+  }
+}`) as unknown as TypedDocumentString<ConsoleInvitationStatsChangedSubscription, ConsoleInvitationStatsChangedSubscriptionVariables>;
+export const ConsoleInvitationSeriesDocument = new TypedDocumentString(`
+    query ConsoleInvitationSeries($organizationId: ID!, $from: Date!, $to: Date!) {
+  invitationAnalytics(
+    organizationId: $organizationId
+    from: $from
+    to: $to
+    interval: DAY
+    timeZone: "UTC"
+  ) {
+    __typename
+    ... on InvitationAnalytics {
+      buckets {
+        period
+        invited
         accepted
-        medianSeconds
-        p90Seconds
       }
     }
     ... on UserError {
@@ -1023,7 +1245,7 @@ export const ConsoleInvitationStatsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleInvitationStatsQuery, ConsoleInvitationStatsQueryVariables>;
+    `) as unknown as TypedDocumentString<ConsoleInvitationSeriesQuery, ConsoleInvitationSeriesQueryVariables>;
 export const ConsoleMembersDocument = new TypedDocumentString(`
     query ConsoleMembers($organizationId: ID!) {
   organization(id: $organizationId) {
@@ -1091,6 +1313,70 @@ export const ConsoleRemoveMemberDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleRemoveMemberMutation, ConsoleRemoveMemberMutationVariables>;
+export const ConsoleOrganizationSettingsDocument = new TypedDocumentString(`
+    query ConsoleOrganizationSettings($organizationId: ID!) {
+  organization(id: $organizationId) {
+    id
+    blockedEmailDomains
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleOrganizationSettingsQuery, ConsoleOrganizationSettingsQueryVariables>;
+export const ConsoleUpdateOrganizationSettingsDocument = new TypedDocumentString(`
+    mutation ConsoleUpdateOrganizationSettings($input: UpdateOrganizationSettingsInput!) {
+  updateOrganizationSettings(input: $input) {
+    __typename
+    ... on UpdateOrganizationSettingsPayload {
+      organization {
+        id
+        blockedEmailDomains
+      }
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUpdateOrganizationSettingsMutation, ConsoleUpdateOrganizationSettingsMutationVariables>;
+export const ConsoleAuditLogDocument = new TypedDocumentString(`
+    query ConsoleAuditLog($organizationId: ID!, $after: String) {
+  auditLog(organizationId: $organizationId, first: 25, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        action
+        createdAt
+        targetType
+        ip
+        actor {
+          name
+          email
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAuditLogQuery, ConsoleAuditLogQueryVariables>;
+export const ConsoleAuditLogIntegrityDocument = new TypedDocumentString(`
+    query ConsoleAuditLogIntegrity($organizationId: ID!) {
+  auditLogIntegrity(organizationId: $organizationId) {
+    valid
+    checked
+    firstBrokenId
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAuditLogIntegrityQuery, ConsoleAuditLogIntegrityQueryVariables>;
 export const InvitationPreviewDocument = new TypedDocumentString(`
     query InvitationPreview($token: String!) {
   invitationByToken(token: $token) {
