@@ -13,6 +13,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
 import { invite, proofOf, tokenOf } from './helpers/invitations.js';
+import { type Focus, tabTo as tabFocusTo } from './helpers/keyboard.js';
 import { organizationWatched } from './helpers/live.js';
 import { useMailingApp } from './helpers/mailing.js';
 import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
@@ -315,22 +316,7 @@ describe('the console', () => {
     async () => {
       const owner = await newAccount(t, 'console-keys');
       const page = await open();
-      const focused = () =>
-        page.evaluate(() => {
-          const element = document.activeElement as HTMLElement | null;
-          const style = element ? getComputedStyle(element) : null;
-          return { id: element?.id ?? '', text: element?.textContent ?? '', outline: style?.outlineStyle ?? 'none' };
-        });
-      /** Tabs forward until `match` holds, checking the focus ring on each stop. */
-      const tabTo = async (match: (f: { id: string; text: string }) => boolean) => {
-        for (let i = 0; i < 40; i++) {
-          await page.keyboard.press('Tab');
-          const f = await focused();
-          expect(f.outline, `focus ring on ${f.id || f.text}`).not.toBe('none');
-          if (match(f)) return;
-        }
-        throw new Error('never reached by Tab');
-      };
+      const tabTo = (match: (f: Focus) => boolean) => tabFocusTo(page, match);
       await page.getByRole('heading', { name: 'Log in' }).waitFor();
       await tabTo((f) => f.id === 'login-email');
       await page.keyboard.type(owner.email);

@@ -6,6 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
 import { invite } from './helpers/invitations.js';
+import { tabTo } from './helpers/keyboard.js';
 import { useMailingApp } from './helpers/mailing.js';
 import { newAccount } from './helpers/seed.js';
 import { mailsTo, plain } from './helpers/smtp.js';
@@ -134,6 +135,26 @@ describe('the accept page', () => {
       const viewer = (await t.gql(Memberships, {}, { token: login.token })).data?.viewer;
       expect(viewer?.user).toEqual({ name: 'Ines Invitee', emailVerified: true });
       expect(viewer?.memberships).toContainEqual({ role: 'MEMBER', organization: { id: owner.organizationId } });
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'joins with the keyboard alone, focus visible on every stop',
+    async () => {
+      const { owner, invitation, link } = await invited('web-keys', 'Tab through this.');
+      const { page } = await phone();
+      await page.goto(link);
+      await page.getByRole('heading', { name: /^Join web-keys org/ }).waitFor();
+      await tabTo(page, (f) => f.label.startsWith('Your name'));
+      await page.keyboard.type('Kim Keyboard');
+      await tabTo(page, (f) => f.label.startsWith('Choose a password'));
+      await page.keyboard.type('typed without any mouse');
+      await tabTo(page, (f) => f.text === 'Join');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: /^Welcome to web-keys org/ }).waitFor();
+      const state = await t.gql(InvitationState, { id: invitation.id }, { token: owner.token });
+      expect(state.data?.invitation?.status).toBe('ACCEPTED');
     },
     TEST_TIMEOUT,
   );
