@@ -241,6 +241,18 @@ describe('serving the web app', () => {
       expect(assetResponse.status).toBe(200);
       expect(assetResponse.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       expect(assetResponse.headers.get('content-type')).toMatch(/^text\/javascript/);
+      // Compressed as the browser asks, the same bytes once decoded; as is for a client that takes neither.
+      const plainBytes = await (await fetch(`${t.url}${asset}`, { headers: { 'accept-encoding': 'identity' } })).text();
+      for (const [accept, encoding] of [
+        ['gzip, deflate, br', 'br'],
+        ['gzip, br;q=0', 'gzip'],
+        ['identity', null],
+      ] as const) {
+        const encoded = await fetch(`${t.url}${asset}`, { headers: { 'accept-encoding': accept } });
+        expect(encoded.headers.get('content-encoding'), accept).toBe(encoding);
+        expect(encoded.headers.get('vary')).toMatch(/\baccept-encoding\b/i);
+        expect(await encoded.text()).toBe(plainBytes);
+      }
     }
     expect((await fetch(`${t.url}/assets/missing.js`)).status).toBe(404);
     // GraphiQL and the API stay where they were.
