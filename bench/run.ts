@@ -25,6 +25,7 @@ import { benchDelivery, type DeliveryFigures } from './delivery.js';
 import { apiFanoutTarget, benchFanout, type FanoutFigures } from './fanout.js';
 import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
 import { benchStartup, STARTUP_BUDGETS, type StartupFigures } from './startup.js';
+import { benchWeb, WEB_BUDGETS, type WebFigures } from './web.js';
 
 const quick = process.argv.includes('--quick');
 const CONCURRENCY = 32;
@@ -307,6 +308,28 @@ function printFanout(api: FanoutFigures[], floor: FanoutFigures[]) {
   console.log('floor: the same clients on a bare graphql-ws server broadcasting each event (no auth, no database)');
 }
 
+function printWeb(w: WebFigures) {
+  const a = w.acceptPage;
+  const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
+  console.log(
+    `\nWeb pages (accept page in Chromium at ${w.throttle.kbitPerSecond} kbit/s, ${w.throttle.latencyMs} ms round trip, no cache${a ? `; median of ${a.runs}` : ''})`,
+  );
+  printRows([
+    ['', 'usable after', 'on the wire', 'JS + CSS gzipped', 'budget'],
+    [
+      'accept page',
+      a ? `${fmt(a.usableMs / 1000, 2)} s` : 'n/a',
+      a ? kb(a.transferredBytes) : 'n/a',
+      a ? kb(a.scriptAndStyleGzipBytes) : 'n/a',
+      `${WEB_BUDGETS.acceptPageKb} KB`,
+    ],
+  ]);
+  const c = w.console;
+  console.log(
+    `console bundle: ${c.files} files, ${kb(c.rawBytes)} raw, ${kb(c.gzipBytes)} gzipped, ${kb(c.brotliBytes)} brotli (as served)`,
+  );
+}
+
 function printStartup(s: StartupFigures) {
   console.log(`\nStart-up, npm start on the embedded database (median of ${s.runs}; memory after 5 s idle)`);
   printRows([
@@ -503,6 +526,16 @@ async function main(): Promise<number> {
       events: FANOUT_EVENTS,
       log,
     });
+    // The accept page of a real invitation, in Chromium on a throttled connection.
+    const invited = await graphql<{ sendInvitation: { __typename: string; inviteUrl?: string } }>(
+      agent,
+      graphqlUrl,
+      SEND,
+      sendInput(listOwner, `web-${runTag}@bench.example.com`),
+      listOwner.token,
+    );
+    if (!invited.sendInvitation.inviteUrl) throw new Error(`send: ${JSON.stringify(invited.sendInvitation)}`);
+    const web = await benchWeb({ root, acceptUrl: invited.sendInvitation.inviteUrl, runs: quick ? 1 : 3, log });
     await stopServer(api.child);
 
     const floor = await startServer('floor', env);
@@ -632,6 +665,11 @@ async function main(): Promise<number> {
           STARTUP_BUDGETS.idleRssMb,
       },
       {
+        name: `accept page loads <= ${WEB_BUDGETS.acceptPageKb} KB of gzipped JavaScript and CSS`,
+        actual: web.acceptPage ? `${fmt(web.acceptPage.scriptAndStyleGzipBytes / 1024)} KB` : 'n/a (no Chromium)',
+        met: web.acceptPage !== null && web.acceptPage.scriptAndStyleGzipBytes <= WEB_BUDGETS.acceptPageKb * 1024,
+      },
+      {
         name: 'list zero errors',
         actual: `${list.api.errors + list.raw.errors} errors`,
         met: list.api.errors + list.raw.errors === 0,
@@ -647,6 +685,7 @@ async function main(): Promise<number> {
     printDelivery(delivery);
     printFanout(fanout, fanoutFloor);
     printStartup(startup);
+    printWeb(web);
     console.log(`\nSQL statements counted by ${counter.method}`);
     console.log('\nTargets');
     for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.actual}`);
@@ -686,6 +725,7 @@ async function main(): Promise<number> {
       delivery,
       fanout: { api: fanout, floor: fanoutFloor },
       startup,
+      web,
       targets,
     };
     writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

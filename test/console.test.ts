@@ -12,6 +12,8 @@ import {
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
+import { workerPass } from './helpers/app.js';
+import { eventually } from './helpers/eventually.js';
 import { invite, proofOf, tokenOf } from './helpers/invitations.js';
 import { type Focus, tabTo as tabFocusTo } from './helpers/keyboard.js';
 import { organizationWatched } from './helpers/live.js';
@@ -495,6 +497,35 @@ describe('settings, audit log, live statistics, and a dropped connection', () =>
         .getByTestId('audit-integrity')
         .getByText(`Intact: all ${audit?.auditLogIntegrity?.checked} entries match their hashes and chain.`)
         .waitFor();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'mails a reset link to whoever forgot their password; the page it opens sets a new one, which logs in',
+    async () => {
+      const owner = await newAccount(t, 'console-forgot');
+      const page = await open();
+      await page.getByRole('button', { name: 'Forgot your password?' }).click();
+      await page.getByLabel('Email').fill(owner.email.toUpperCase());
+      await page.getByRole('button', { name: 'Email me a link' }).click();
+      await page.getByRole('status').getByText(`If an account uses ${owner.email}, a link`).waitFor();
+      const [mail] = await eventually(
+        async () => sink.accountMails.filter((m) => m.to.includes(owner.email) && /Reset your password/.test(m.raw)),
+        (mails) => mails.length > 0,
+        workerPass(t),
+      );
+      const link = /https?:\/\/\S+?\/reset-password#token=[^\s"<>]+/.exec(plain(mail?.raw))?.[0];
+      expect(link?.startsWith(`${t.url}/reset-password#token=`)).toBe(true);
+
+      await page.goto(link as string);
+      const password = 'a brand new passphrase';
+      await page.getByLabel('New password').fill(password);
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.getByRole('heading', { name: 'Password changed' }).waitFor();
+      await page.goto(t.url);
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await logIn(page, { ...owner, password });
     },
     TEST_TIMEOUT,
   );

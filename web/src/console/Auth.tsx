@@ -1,21 +1,39 @@
-// Signing up (an account and its first organization) and logging in; both end in a session.
+// Signing up (an account and its first organization) and logging in; both end in a session. And
+// asking for a password reset link, for whoever forgot theirs (the link opens /reset-password).
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import type { Session } from '../shared/api.js';
-import { LogIn, SignUp } from './documents.js';
+import { LogIn, RequestPasswordReset, SignUp } from './documents.js';
 import { explain, type FieldErrors, OFFLINE } from './errors.js';
 import { Field, FormError } from './Field.js';
 
 export function Auth({ onSession }: { onSession: (session: Session) => void }) {
-  const [mode, setMode] = useState<'logIn' | 'signUp'>('logIn');
+  const [mode, setMode] = useState<'logIn' | 'signUp' | 'reset'>('logIn');
   return (
     <div className="card">
-      {mode === 'logIn' ? <LogInForm onSession={onSession} /> : <SignUpForm onSession={onSession} />}
+      {mode === 'logIn' && <LogInForm onSession={onSession} />}
+      {mode === 'signUp' && <SignUpForm onSession={onSession} />}
+      {mode === 'reset' && <ResetRequestForm />}
+      {mode === 'logIn' && (
+        <p>
+          <button type="button" className="link" onClick={() => setMode('reset')}>
+            Forgot your password?
+          </button>
+        </p>
+      )}
       <p>
-        {mode === 'logIn' ? 'New here? ' : 'Have an account? '}
-        <button type="button" className="link" onClick={() => setMode(mode === 'logIn' ? 'signUp' : 'logIn')}>
-          {mode === 'logIn' ? 'Create an account' : 'Log in instead'}
+        {mode === 'signUp' ? 'Have an account? ' : 'New here? '}
+        <button type="button" className="link" onClick={() => setMode(mode === 'signUp' ? 'logIn' : 'signUp')}>
+          {mode === 'signUp' ? 'Log in instead' : 'Create an account'}
         </button>
+        {mode === 'reset' && (
+          <>
+            {' '}
+            <button type="button" className="link" onClick={() => setMode('logIn')}>
+              Back to log in
+            </button>
+          </>
+        )}
       </p>
     </div>
   );
@@ -99,6 +117,39 @@ function SignUpForm({ onSession }: { onSession: (session: Session) => void }) {
         {fetching ? 'Creating your account…' : 'Create account'}
       </button>
       <FormError text={errors.form} />
+    </form>
+  );
+}
+
+function ResetRequestForm() {
+  const [{ fetching }, request] = useMutation(RequestPasswordReset);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [sentTo, setSentTo] = useState('');
+  return (
+    <form
+      noValidate
+      onSubmit={async (event) => {
+        event.preventDefault();
+        setErrors({});
+        setSentTo('');
+        const result = await request({ input: { email: text(new FormData(event.currentTarget), 'email') } });
+        const payload = result.data?.requestPasswordReset;
+        if (payload?.__typename === 'RequestPasswordResetPayload') setSentTo(payload.email);
+        else setErrors(payload ? explain(payload) : { form: OFFLINE });
+      }}
+    >
+      <h1>Reset your password</h1>
+      <Field id="reset-email" label="Email" hint="We email a link to choose a new password." error={errors.email}>
+        {(props) => <input {...props} name="email" type="email" autoComplete="email" required />}
+      </Field>
+      <button type="submit" disabled={fetching}>
+        {fetching ? 'Sending…' : 'Email me a link'}
+      </button>
+      <FormError text={errors.form} />
+      <p role="status">
+        {sentTo &&
+          `If an account uses ${sentTo}, a link to choose a new password is on its way. It works once; check your spam folder if it does not arrive.`}
+      </p>
     </form>
   );
 }

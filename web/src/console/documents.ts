@@ -29,6 +29,20 @@ export const SignUp = doc(
 `),
 );
 
+export const RequestPasswordReset = doc(
+  graphql(`
+  mutation ConsoleRequestPasswordReset($input: RequestPasswordResetInput!) {
+    requestPasswordReset(input: $input) {
+      __typename
+      ... on RequestPasswordResetPayload { email }
+      ... on UserError { code message }
+      ... on TooManyAttemptsError { retryAfter }
+      ... on InputValidationError { issues { path message } }
+    }
+  }
+`),
+);
+
 export const Memberships = doc(
   graphql(`
   query ConsoleMemberships {

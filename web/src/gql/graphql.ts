@@ -178,6 +178,12 @@ export type RemoveMemberInput = {
   userId: string | number;
 };
 
+/** The address whose account forgot its password. */
+export type RequestPasswordResetInput = {
+  /** The account’s email, any case. */
+  email: string;
+};
+
 /** Which invitation to send again, and what to change. */
 export type ResendInvitationInput = {
   /** Days from now until the new link expires: default 7, at most the server’s maximum. */
@@ -389,6 +395,17 @@ export type ConsoleSignUpMutation = { signUp:
     | { __typename: 'EmailTakenError', code: UserErrorCode, message: string }
     | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'SignUpPayload', token: string, expiresAt: string, user: { email: string, name: string }, organization: { id: string, name: string } }
+   | null };
+
+export type ConsoleRequestPasswordResetMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type ConsoleRequestPasswordResetMutation = { requestPasswordReset:
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'RequestPasswordResetPayload', email: string }
+    | { __typename: 'TooManyAttemptsError', code: UserErrorCode, message: string, retryAfter: number }
    | null };
 
 export type ConsoleMembershipsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -834,6 +851,29 @@ export const ConsoleSignUpDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleSignUpMutation, ConsoleSignUpMutationVariables>;
+export const ConsoleRequestPasswordResetDocument = new TypedDocumentString(`
+    mutation ConsoleRequestPasswordReset($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input) {
+    __typename
+    ... on RequestPasswordResetPayload {
+      email
+    }
+    ... on UserError {
+      code
+      message
+    }
+    ... on TooManyAttemptsError {
+      retryAfter
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRequestPasswordResetMutation, ConsoleRequestPasswordResetMutationVariables>;
 export const ConsoleMembershipsDocument = new TypedDocumentString(`
     query ConsoleMemberships {
   viewer {
