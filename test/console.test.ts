@@ -531,6 +531,46 @@ describe('settings, audit log, live statistics, and a dropped connection', () =>
   );
 
   it(
+    'reminds a new account to confirm its email, mails the link again on request, and makes a second organization',
+    async () => {
+      const page = await open();
+      await page.getByRole('button', { name: 'Create an account' }).click();
+      const email = uniqueEmail('console-verify');
+      await page.getByLabel('Your name').fill('Vera Verify');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('a long enough password');
+      await page.getByLabel('Organization name').fill('Vera org');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByText(/^Confirm your email: open the link we sent to/).waitFor();
+      await page.getByRole('button', { name: 'Send the link again' }).click();
+      await page.getByText(`A new link is on its way to ${email}.`).waitFor();
+      const verifications = await eventually(
+        async () => sink.accountMails.filter((m) => m.to.includes(email)),
+        (mails) => mails.length === 2,
+        workerPass(t),
+      );
+      const link = /https?:\/\/\S+?\/verify-email#token=[^\s"<>]+/.exec(plain(verifications.at(-1)?.raw))?.[0];
+      expect(link?.startsWith(`${t.url}/verify-email#token=`)).toBe(true);
+      await page.goto(link as string);
+      await page.getByRole('heading', { name: 'Email address confirmed' }).waitFor();
+      await page.goto(t.url);
+      await page.getByRole('heading', { name: 'Vera org' }).waitFor();
+      await expect(page.getByText(/^Confirm your email/).count()).resolves.toBe(0);
+
+      await page.getByRole('button', { name: 'New organization' }).click();
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByText('Enter a name for the organization.').waitFor();
+      await page.getByLabel("New organization's name").fill('Vera second org');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByRole('heading', { name: 'Vera second org' }).waitFor();
+      await expect(
+        page.getByLabel('Organization', { exact: true }).locator('option').allTextContents(),
+      ).resolves.toEqual(['Vera org', 'Vera second org']);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'updates the statistics and the daily chart live when an invitation is sent elsewhere',
     async () => {
       const owner = await newAccount(t, 'console-live-stats');

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import type { Session } from '../shared/api.js';
+import { NewOrganization, VerifyEmailNotice } from './Account.js';
 import { AuditLog } from './AuditLog.js';
 import { BulkSend } from './BulkSend.js';
 import { Memberships } from './documents.js';
@@ -21,7 +22,7 @@ const SECTION_NAMES = {
 type Section = keyof typeof SECTION_NAMES;
 
 export function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
-  const [{ data, fetching, error }] = useQuery({ query: Memberships });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: Memberships });
   const memberships = data?.viewer?.memberships ?? [];
   const [chosen, setChosen] = useState<string>();
   const [view, setView] = useState<Section>('invitations');
@@ -49,11 +50,19 @@ export function Console({ session, onSignOut }: { session: Session; onSignOut: (
             </select>
           </span>
         )}
+        <NewOrganization
+          onCreated={(organizationId) => {
+            refetch({ requestPolicy: 'network-only' });
+            setChosen(organizationId);
+            setView('invitations');
+          }}
+        />
         <button type="button" onClick={onSignOut}>
           Log out
         </button>
       </header>
       <main>
+        {data?.viewer && !data.viewer.user.emailVerified && <VerifyEmailNotice email={data.viewer.user.email} />}
         {fetching && !data && <p role="status">Loading…</p>}
         {error && <p role="alert">Your organizations could not be loaded. Reload the page to try again.</p>}
         {membership && <h1>{membership.organization.name}</h1>}

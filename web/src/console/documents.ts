@@ -43,10 +43,34 @@ export const RequestPasswordReset = doc(
 `),
 );
 
+export const SendEmailVerification = doc(
+  graphql(`
+  mutation ConsoleSendEmailVerification {
+    sendEmailVerification {
+      __typename
+      ... on SendEmailVerificationPayload { queued }
+      ... on TooManyAttemptsError { code message retryAfter }
+    }
+  }
+`),
+);
+
+export const CreateOrganization = doc(
+  graphql(`
+  mutation ConsoleCreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) {
+      __typename
+      ... on CreateOrganizationPayload { organization { id name } }
+      ... on InputValidationError { code message issues { path message } }
+    }
+  }
+`),
+);
+
 export const Memberships = doc(
   graphql(`
   query ConsoleMemberships {
-    viewer { memberships { role organization { id name } } }
+    viewer { user { email emailVerified } memberships { role organization { id name } } }
   }
 `),
 );

@@ -24,6 +24,12 @@ export type CancelInvitationInput = {
   reason?: string | null | undefined;
 };
 
+/** A new organization. */
+export type CreateOrganizationInput = {
+  /** Its name, shown to invitees. */
+  name: string;
+};
+
 /** The link’s token, and why. */
 export type DeclineInvitationInput = {
   /** Why, for the inviting organization; at most 500 characters. */
@@ -408,10 +414,28 @@ export type ConsoleRequestPasswordResetMutation = { requestPasswordReset:
     | { __typename: 'TooManyAttemptsError', code: UserErrorCode, message: string, retryAfter: number }
    | null };
 
+export type ConsoleSendEmailVerificationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleSendEmailVerificationMutation = { sendEmailVerification:
+    | { __typename: 'SendEmailVerificationPayload', queued: boolean }
+    | { __typename: 'TooManyAttemptsError', code: UserErrorCode, message: string, retryAfter: number }
+   | null };
+
+export type ConsoleCreateOrganizationMutationVariables = Exact<{
+  input: CreateOrganizationInput;
+}>;
+
+
+export type ConsoleCreateOrganizationMutation = { createOrganization:
+    | { __typename: 'CreateOrganizationPayload', organization: { id: string, name: string } }
+    | { __typename: 'InputValidationError', code: UserErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+   | null };
+
 export type ConsoleMembershipsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleMembershipsQuery = { viewer: { memberships: Array<{ role: Role, organization: { id: string, name: string } }> } | null };
+export type ConsoleMembershipsQuery = { viewer: { user: { email: string, emailVerified: boolean }, memberships: Array<{ role: Role, organization: { id: string, name: string } }> } | null };
 
 export type ConsoleInvitationsQueryVariables = Exact<{
   organizationId: string | number;
@@ -874,9 +898,49 @@ export const ConsoleRequestPasswordResetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleRequestPasswordResetMutation, ConsoleRequestPasswordResetMutationVariables>;
+export const ConsoleSendEmailVerificationDocument = new TypedDocumentString(`
+    mutation ConsoleSendEmailVerification {
+  sendEmailVerification {
+    __typename
+    ... on SendEmailVerificationPayload {
+      queued
+    }
+    ... on TooManyAttemptsError {
+      code
+      message
+      retryAfter
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSendEmailVerificationMutation, ConsoleSendEmailVerificationMutationVariables>;
+export const ConsoleCreateOrganizationDocument = new TypedDocumentString(`
+    mutation ConsoleCreateOrganization($input: CreateOrganizationInput!) {
+  createOrganization(input: $input) {
+    __typename
+    ... on CreateOrganizationPayload {
+      organization {
+        id
+        name
+      }
+    }
+    ... on InputValidationError {
+      code
+      message
+      issues {
+        path
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateOrganizationMutation, ConsoleCreateOrganizationMutationVariables>;
 export const ConsoleMembershipsDocument = new TypedDocumentString(`
     query ConsoleMemberships {
   viewer {
+    user {
+      email
+      emailVerified
+    }
     memberships {
       role
       organization {
