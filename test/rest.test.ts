@@ -3,7 +3,11 @@
 // 2020-12), typed errors as HTTP statuses, idempotency, the legacy route's old body and shape, and
 // the same authorisation as GraphQL (another organisation, a lower role, an invite link only).
 
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { compileErrors, validate as validateOpenApi } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -15,7 +19,7 @@ import { statusByCode } from '../src/rest/statuses.js';
 import { graphql } from './generated/index.js';
 import { randomIp, startTestApp, type TestApp, useTestApp } from './helpers/app.js';
 import { invite } from './helpers/invitations.js';
-import { type Account, newAccount, newMember, uniqueEmail } from './helpers/seed.js';
+import { type Account, newAccount, newMember, SignUp, uniqueEmail } from './helpers/seed.js';
 
 const t = useTestApp();
 
@@ -152,7 +156,37 @@ describe('the OpenAPI document', () => {
     expect(html).not.toMatch(/<script>|<style>|https?:\/\//);
     const script = await fetch(`${t.url}/api/docs.js`);
     expect(script.headers.get('content-type')).toContain('text/javascript');
-    expect(await script.text()).toContain("fetch('/api/openapi.json')");
+    const source = await script.text();
+    expect(source).toContain("fetch('/api/openapi.json')");
+    // It parses as a module (top-level await included).
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rest-docs-')), 'docs.mjs');
+    writeFileSync(file, source);
+    expect(spawnSync(process.execPath, ['--check', file]).status).toBe(0);
+  });
+
+  it('answers CORS preflights and requests from allowed origins as /graphql does', async () => {
+    const origin = 'https://app.example.test';
+    const preflight = await fetch(`${t.url}/api/team/invite-enhanced`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key',
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+    const graphqlPreflight = await fetch(`${t.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-methods')).toBe(
+      graphqlPreflight.headers.get('access-control-allow-methods'),
+    );
+    const read = await rest(t, 'GET', '/api/team/invitations', { headers: { origin }, query: { organizationId: 'x' } });
+    expect(read.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(read.headers.get('vary')).toContain('Origin');
   });
 });
 
@@ -445,6 +479,16 @@ describe('the same authorisation as GraphQL', () => {
         const answer = await rest(t, method, path, { ...call, token: who.token });
         expect([403, 404], `${method} ${path}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
       }
+    }
+    // The invited person, signed in with the invited address: the addressee, not a manager.
+    const signUp = await t.gql(SignUp, {
+      input: { email: sent.email, password: `pw-${randomUUID()}`, name: 'Invitee', organizationName: 'Invitee org' },
+    });
+    const invitee = signUp.data?.signUp?.__typename === 'SignUpPayload' ? signUp.data.signUp.token : undefined;
+    if (!invitee) expect.fail(`invitee sign-up: ${JSON.stringify(signUp)}`);
+    for (const [method, path, call] of calls) {
+      const answer = await rest(t, method, path, { ...call, token: invitee });
+      expect([403, 404], `${method} ${path}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
     }
     // Only the link: no credentials at all.
     for (const [method, path, call] of calls) {
