@@ -190,6 +190,18 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('routing', () => {
+  it('answers 405 with Allow for a known route asked with another method, and 404 for an unknown one', async () => {
+    const wrong = await fetch(`${t.url}/api/team/invite-enhanced`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+    expect((await wrong.json()).error.code).toBe('METHOD_NOT_ALLOWED');
+    const unknown = await fetch(`${t.url}/api/team/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('NOT_FOUND');
+  });
+});
+
 describe('POST /api/team/invite-enhanced', () => {
   let owner: Account;
   beforeAll(async () => {
