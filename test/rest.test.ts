@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { compileErrors, validate as validateOpenApi } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
 import { schema } from '../src/graphql/schema.js';
@@ -163,6 +165,33 @@ describe('the OpenAPI document', () => {
     writeFileSync(file, source);
     expect(spawnSync(process.execPath, ['--check', file]).status).toBe(0);
   });
+
+  it('renders every route in a browser, under the content security policy, with no error and no axe violation', async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(String(error)));
+      await page.goto(`${t.url}/api/docs`);
+      await page.getByRole('heading', { name: 'POST /api/team/invite', exact: true }).waitFor();
+      const headings = await page.getByRole('heading', { level: 2 }).allTextContents();
+      for (const [route, item] of Object.entries(doc.paths)) {
+        for (const method of Object.keys(item as object))
+          expect(headings).toContain(`${method.toUpperCase()} ${route}`);
+      }
+      expect(problems).toEqual([]);
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('answers CORS preflights and requests from allowed origins as /graphql does', async () => {
     const origin = 'https://app.example.test';
