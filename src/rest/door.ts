@@ -128,7 +128,7 @@ export function createRestDoor(options: {
     }
   }
 
-  async function route(
+  async function runRoute(
     request: Request,
     url: URL,
     serverContext: unknown,
@@ -212,7 +212,7 @@ export function createRestDoor(options: {
         return legacy(request, serverContext).then(endResponse);
       }
       const matched = matchRoute(restRoutes, method, url.pathname);
-      if (matched) return route(request, url, serverContext, matched).then(endResponse);
+      if (matched) return runRoute(request, url, serverContext, matched).then(endResponse);
       const other = restRoutes.filter((r) => matchRoute([r], r.method, url.pathname));
       if (other.length > 0 || url.pathname === LEGACY_PATH) {
         const allow = url.pathname === LEGACY_PATH ? 'POST' : other.map((r) => r.method).join(', ');
