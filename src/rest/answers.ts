@@ -50,7 +50,7 @@ export function restAnswer(answer: GraphQLAnswer, rootKey: string, errorTypes: R
   const code =
     typeof extensions.code === 'string'
       ? extensions.code
-      : answer.status === 400
+      : answer.status === 400 || answer.status === 413 || answer.status === 415
         ? 'BAD_USER_INPUT'
         : answer.status === 403
           ? 'FORBIDDEN'

@@ -113,11 +113,15 @@ export function createRestDoor(options: {
       body: JSON.stringify({ query: op.source, operationName: op.name, variables }),
     });
     const response = await options.yoga().fetch(inner, serverContext);
-    return {
-      status: response.status,
-      retryAfterHeader: response.headers.get('retry-after'),
-      body: (await response.json()) as GraphQLAnswer['body'],
-    };
+    const text = await response.text();
+    let body: GraphQLAnswer['body'];
+    try {
+      body = JSON.parse(text) as GraphQLAnswer['body'];
+    } catch {
+      // A refusal before GraphQL ran (a plain-text answer of a route): its status says what it was.
+      body = { errors: [{ message: text || response.statusText }] };
+    }
+    return { status: response.status, retryAfterHeader: response.headers.get('retry-after'), body };
   }
 
   async function readBody(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; error: RestError }> {
