@@ -1,5 +1,5 @@
-// Benchmark: sendInvitation and invitations(first: 100) over HTTP against raw SQL floors, on a
-// fresh PostgreSQL database that is dropped at the end. `npx tsx bench/run.ts [--quick]`.
+// Benchmark: sendInvitation (over GraphQL, and over REST beside it) and invitations(first: 100)
+// over HTTP against raw SQL floors, on a fresh PostgreSQL database that is dropped at the end. `npx tsx bench/run.ts [--quick]`.
 // Prints a table and writes bench/results/latest.json. Targets are reported, never enforced: the
 // exit code is non-zero only when the harness itself breaks.
 //
@@ -20,6 +20,8 @@ import type { Database, Db } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { relations } from '../src/db/relations.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
+import { schema } from '../src/graphql/schema.js';
+import { loadRestDocument } from '../src/rest/document.js';
 import { type AnalyticsFigures, benchAnalytics } from './analytics.js';
 import { benchDelivery, type DeliveryFigures } from './delivery.js';
 import { apiFanoutTarget, benchFanout, type FanoutFigures } from './fanout.js';
@@ -252,6 +254,20 @@ function printTable(send: { api: Side; raw: Side; ratio: number }, list: { api: 
   printRows(rows);
 }
 
+function printRest(r: { rest: LoadResult; graphql: LoadResult; ratio: number }) {
+  console.log('');
+  printRows([
+    ['send, same operation', 'REST', 'GraphQL', 'REST/GraphQL'],
+    ['throughput (req/s)', fmt(r.rest.throughput), fmt(r.graphql.throughput), pct(r.ratio)],
+    ['p50 (ms)', fmt(r.rest.p50Ms, 2), fmt(r.graphql.p50Ms, 2), ''],
+    ['p99 (ms)', fmt(r.rest.p99Ms, 2), fmt(r.graphql.p99Ms, 2), ''],
+    ['ok / errors', `${r.rest.ok} / ${r.rest.errors}`, `${r.graphql.ok} / ${r.graphql.errors}`, ''],
+  ]);
+  console.log(
+    'REST: POST /api/team/invite-enhanced (src/rest); GraphQL: its operation, RestSendInvitation, posted to /graphql',
+  );
+}
+
 function printAnalytics(figures: AnalyticsFigures[]) {
   const rows: string[][] = [['analytics, one client', 'API p50', 'API p95', 'floor p50', 'floor p95', 'seed (s)']];
   for (const f of figures) {
@@ -481,6 +497,42 @@ async function main(): Promise<number> {
     const sendApiRows = await rowsByPrefix(checkSql, 'api-');
     log(`send API: ${fmt(sendApiLoad.throughput)} req/s`);
 
+    // --- send: the REST door's operation over GraphQL, then the same through the REST door (src/rest) ---
+    const restOperation = loadRestDocument(schema).operations.get('RestSendInvitation');
+    if (!restOperation) throw new Error('no REST operation RestSendInvitation');
+    const sendRestOperation = (prefix: string) => async (client: number, seq: number) => {
+      const owner = owners[client] as Owner;
+      const { status, text } = await httpRequest(
+        agent,
+        graphqlUrl,
+        {
+          query: restOperation.source,
+          operationName: restOperation.name,
+          variables: sendInput(owner, `${prefix}${client}-${seq}@bench.example.com`),
+        },
+        { authorization: `Bearer ${owner.token}` },
+      );
+      return status === 200 && text.includes('"__typename":"SendInvitationPayload"') ? true : `HTTP ${status}: ${text}`;
+    };
+    await runLoad(CONCURRENCY, WARMUP_MS, sendRestOperation('warm-gqlrest-'));
+    const sendSameOpLoad = await runLoad(CONCURRENCY, DURATION_MS, sendRestOperation('gqlrest-'));
+    log(`send GraphQL, REST's operation: ${fmt(sendSameOpLoad.throughput)} req/s`);
+    const restUrl = `${api.url}/api/team/invite-enhanced`;
+    const sendOverRest = (prefix: string) => async (client: number, seq: number) => {
+      const owner = owners[client] as Owner;
+      const { status, text } = await httpRequest(
+        agent,
+        restUrl,
+        sendInput(owner, `${prefix}${client}-${seq}@bench.example.com`).input,
+        { authorization: `Bearer ${owner.token}` },
+      );
+      return status === 201 && text.includes('"replayed":false') ? true : `HTTP ${status}: ${text}`;
+    };
+    await runLoad(CONCURRENCY, WARMUP_MS, sendOverRest('warm-rest-'));
+    const sendRestLoad = await runLoad(CONCURRENCY, DURATION_MS, sendOverRest('rest-'));
+    const sendRestRows = await rowsByPrefix(checkSql, 'rest-');
+    log(`send REST: ${fmt(sendRestLoad.throughput)} req/s`);
+
     // --- send: floor, 32 clients on a postgres.js pool of the same size as the API's ---
     const floorSql = postgres(url, { max: POOL_SIZE, onnotice: () => {} });
     clients.push(floorSql);
@@ -594,6 +646,11 @@ async function main(): Promise<number> {
       },
       ratio: sendApiLoad.throughput / sendRawLoad.throughput,
     };
+    const restSend = {
+      rest: { ...sendRestLoad, rows: sendRestRows, rowsOk: rowsOk(sendRestRows, sendRestLoad) },
+      graphql: sendSameOpLoad,
+      ratio: sendRestLoad.throughput / sendSameOpLoad.throughput,
+    };
     const list = {
       api: { ...listApiLoad, sqlPerRequest: statements.listApi.perRequest },
       raw: { ...listRawLoad, sqlPerRequest: statements.listRaw.perRequest },
@@ -610,6 +667,11 @@ async function main(): Promise<number> {
         name: `send p99 <= ${TARGETS.sendP99Ms} ms`,
         actual: `${fmt(send.api.p99Ms, 2)} ms`,
         met: send.api.p99Ms <= TARGETS.sendP99Ms,
+      },
+      {
+        name: 'REST send rows created == requests answered 201, zero errors',
+        actual: restSend.rest.rowsOk ? 'yes' : 'no',
+        met: restSend.rest.rowsOk,
       },
       {
         name: `list throughput >= ${pct(TARGETS.listRatio)} of floor`,
@@ -681,6 +743,7 @@ async function main(): Promise<number> {
         `(after ${WARMUP_MS / 1000} s warm-up), pool ${POOL_SIZE}; ${os.cpus().length} CPUs, Node ${process.version}\n`,
     );
     printTable(send, list);
+    printRest(restSend);
     printAnalytics(analytics);
     printDelivery(delivery);
     printFanout(fanout, fanoutFloor);
@@ -692,6 +755,7 @@ async function main(): Promise<number> {
     for (const [label, side] of Object.entries({
       'send API': send.api,
       'send floor': send.raw,
+      'send REST': restSend.rest,
       'list API': list.api,
       'list floor': list.raw,
     })) {
@@ -720,6 +784,7 @@ async function main(): Promise<number> {
       },
       statementCounting: { method: counter.method, samples: COUNT_SAMPLES, statements },
       send,
+      restSend,
       list,
       analytics,
       delivery,

@@ -25,6 +25,7 @@ import { recordDeployment } from './ops/deployment.js';
 import { claimDataDir, type EmbeddedDataDir } from './ops/embeddedDataDir.js';
 import { createHttpDrain } from './ops/httpDrain.js';
 import { StartupError } from './ops/startupError.js';
+import { createRestDoor } from './rest/door.js';
 import type { Retention } from './retention/prune.js';
 import { createServices, type Services } from './services.js';
 import { createWebSocketServer } from './ws/server.js';
@@ -117,7 +118,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     clock,
     deadlines,
     logger,
-    routes: [routes, ...metrics.plugins, createWebPages()],
+    routes: [routes, ...metrics.plugins, createRestDoor({ yoga: () => yoga }), createWebPages()],
     stopping: stopping.signal,
   });
   const server = http.createServer(yoga);
