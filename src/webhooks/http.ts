@@ -46,6 +46,7 @@ export function post(url: URL, headers: Record<string, string>, body: string, li
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise<CallResult>((resolve) => {
     let done = false;
+    let total: NodeJS.Timeout | undefined;
     const finish = (result: CallResult) => {
       if (done) return;
       done = true;
@@ -78,7 +79,7 @@ export function post(url: URL, headers: Record<string, string>, body: string, li
       // A fresh connection per request: a pooled socket would skip the lookup and its check.
       agent: false,
     });
-    const total = setTimeout(() => {
+    total = setTimeout(() => {
       request.destroy(new Error(`no complete answer within ${limits.timeoutMs} ms`));
     }, limits.timeoutMs);
     request.on('socket', (socket) => {
