@@ -133,7 +133,7 @@ export function createWebhookEndpoints(deps: {
       actor: SignedIn,
     ): Promise<Result<Endpoint, SaveError>> {
       const refused = input.url != null ? await urlRefusal(input.url, rules) : undefined;
-      return transactionResult(db, async (tx): Promise<Result<Endpoint, SaveError>> => {
+      const result = await transactionResult(db, async (tx): Promise<Result<Endpoint, SaveError>> => {
         const found = await managed(tx, input.endpointId, actor);
         if (!found.ok) return found;
         if (refused) return fail(refused);
@@ -149,9 +149,11 @@ export function createWebhookEndpoints(deps: {
           updatedAt: clock.now(),
         });
         await record(tx, actor, after, 'webhook_endpoint.updated', { before: shown(before), after: shown(after) });
-        if (enabling) events.deliveryQueued();
         return ok(after);
       });
+      // Enabled again: its waiting deliveries are due now.
+      if (result.ok && input.enabled === true) events.deliveryQueued();
+      return result;
     },
 
     async rotateSecret(

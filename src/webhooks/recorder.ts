@@ -35,14 +35,22 @@ export interface Fact {
 export const wants = (eventTypes: readonly string[], type: WebhookEventType) =>
   eventTypes.length === 0 || eventTypes.includes(type);
 
+type Enabled = Awaited<ReturnType<typeof enabledEndpointsOf>>;
+
 /** Queues `facts` for every enabled endpoint that wants them; true when any delivery was queued. */
-export async function queueFacts(executor: Executor, facts: Fact[], at: Date): Promise<boolean> {
+export async function queueFacts(
+  executor: Executor,
+  facts: Fact[],
+  at: Date,
+  /** The organisations' enabled endpoints when the caller has read them already. */
+  known = new Map<string, Enabled>(),
+): Promise<boolean> {
   const byOrganization = new Map<string, Fact[]>();
   for (const fact of facts)
     byOrganization.set(fact.organizationId, [...(byOrganization.get(fact.organizationId) ?? []), fact]);
   let queued = false;
   for (const [organizationId, theirs] of byOrganization) {
-    const endpoints = await enabledEndpointsOf(executor, organizationId);
+    const endpoints = known.get(organizationId) ?? (await enabledEndpointsOf(executor, organizationId));
     if (endpoints.length === 0) continue;
     const messages = theirs
       .map((fact) => ({
@@ -62,8 +70,11 @@ export function createWebhookRecorder({ clock }: { clock: Clock }): ChangeFollow
       if (log.length === 0) return false;
       // Only organisations with an endpoint pay for the read of their invitations.
       const organizations = [...new Set(log.map((c) => c.organizationId))];
-      const withEndpoints = new Set<string>();
-      for (const id of organizations) if ((await enabledEndpointsOf(tx, id)).length > 0) withEndpoints.add(id);
+      const withEndpoints = new Map<string, Enabled>();
+      for (const id of organizations) {
+        const endpoints = await enabledEndpointsOf(tx, id);
+        if (endpoints.length > 0) withEndpoints.set(id, endpoints);
+      }
       const changes = log.filter((c) => withEndpoints.has(c.organizationId));
       if (changes.length === 0) return false;
       const rows = new Map(
@@ -96,7 +107,7 @@ export function createWebhookRecorder({ clock }: { clock: Clock }): ChangeFollow
         };
         return [fact, joined];
       });
-      return queueFacts(tx, facts, clock.now());
+      return queueFacts(tx, facts, clock.now(), withEndpoints);
     },
 
     followMember(tx, change) {

@@ -99,12 +99,16 @@ export async function claimDueDeliveries(
     // A worker that died holding a lease: due again once the lease runs out.
     and(eq(d.state, 'SENDING'), lte(d.lockedUntil, lease.now)),
   );
+  // Each endpoint's due rows ranked oldest first, beside its requests in flight (live leases), counted once.
   const ranked = sql`select ranked.id from (
       select ${d.id} as id, row_number() over (partition by ${d.endpointId} order by ${d.availableAt}, ${d.createdAt}) as rank,
-        (select count(*) from ${webhookDeliveries} busy where busy.endpoint_id = ${d.endpointId}
-           and busy.state = 'SENDING' and busy.locked_until > ${lease.now}) as busy
+        coalesce(busy.n, 0) as busy
       from ${webhookDeliveries}
       join ${webhookEndpoints} on ${webhookEndpoints.id} = ${d.endpointId} and ${webhookEndpoints.enabled}
+      left join (
+        select endpoint_id, count(*) as n from ${webhookDeliveries}
+        where state = 'SENDING' and locked_until > ${lease.now} group by endpoint_id
+      ) busy on busy.endpoint_id = ${d.endpointId}
       where ${due}
     ) ranked where ranked.rank + ranked.busy <= ${lease.perEndpoint}`;
   const picked = db
