@@ -28,6 +28,7 @@ import { apiFanoutTarget, benchFanout, type FanoutFigures } from './fanout.js';
 import { graphql, httpRequest, keepAliveAgent, type LoadResult, POOL_SIZE, rawList, rawSend, runLoad } from './lib.js';
 import { benchStartup, STARTUP_BUDGETS, type StartupFigures } from './startup.js';
 import { benchWeb, WEB_BUDGETS, type WebFigures } from './web.js';
+import { benchWebhooks, type WebhookFigures } from './webhooks.js';
 
 const quick = process.argv.includes('--quick');
 const CONCURRENCY = 32;
@@ -48,6 +49,7 @@ const TARGETS = {
 const ANALYTICS_SIZES = quick ? [10_000] : [10_000, 100_000, 1_000_000];
 const ANALYTICS_SAMPLES = quick ? 30 : 200;
 const DELIVERY_EMAILS = quick ? 200 : 1_000;
+const WEBHOOK_DELIVERIES = quick ? 200 : 2_000;
 const FANOUT_SIZES = quick ? [200] : [1_000, 5_000, 10_000];
 const FANOUT_EVENTS = quick ? 3 : 5;
 
@@ -304,6 +306,20 @@ function printDelivery(d: DeliveryFigures) {
     `send → SENT end to end (${d.endToEnd.samples} one at a time, worker running, SMTP sink): ` +
       `p50 ${fmt(d.endToEnd.p50Ms, 1)} ms, p95 ${fmt(d.endToEnd.p95Ms, 1)} ms, max ${fmt(d.endToEnd.maxMs, 1)} ms`,
   );
+}
+
+function printWebhooks(w: WebhookFigures) {
+  console.log('');
+  printRows([
+    [`webhooks out, ${w.deliveries} deliveries, ${w.concurrency} in flight`, 'outbox', 'floor', 'outbox/floor'],
+    [
+      'deliveries/s',
+      fmt(w.api.deliveriesPerSecond),
+      fmt(w.floor.deliveriesPerSecond),
+      pct(w.api.deliveriesPerSecond / w.floor.deliveriesPerSecond),
+    ],
+  ]);
+  console.log('floor: a bare node:http client POSTing the same body to the same local receiver, a connection each');
 }
 
 function printFanout(api: FanoutFigures[], floor: FanoutFigures[]) {
@@ -628,6 +644,15 @@ async function main(): Promise<number> {
     });
     log(`delivery: ${fmt(delivery.api.emailsPerSecond)} emails/s`);
 
+    const webhooks = await benchWebhooks({
+      database: countingDb,
+      env,
+      owner: deliveryOwner,
+      deliveries: WEBHOOK_DELIVERIES,
+      log,
+    });
+    log(`webhooks: ${fmt(webhooks.api.deliveriesPerSecond)} deliveries/s`);
+
     // --- report ---
     const rowsOk = (rows: Record<string, number>, load: LoadResult) =>
       Object.values(rows).every((n) => n === load.ok) && load.errors === 0;
@@ -746,6 +771,7 @@ async function main(): Promise<number> {
     printRest(restSend);
     printAnalytics(analytics);
     printDelivery(delivery);
+    printWebhooks(webhooks);
     printFanout(fanout, fanoutFloor);
     printStartup(startup);
     printWeb(web);
@@ -788,6 +814,7 @@ async function main(): Promise<number> {
       list,
       analytics,
       delivery,
+      webhooks,
       fanout: { api: fanout, floor: fanoutFloor },
       startup,
       web,

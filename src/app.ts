@@ -28,6 +28,7 @@ import { StartupError } from './ops/startupError.js';
 import { createRestDoor } from './rest/door.js';
 import type { Retention } from './retention/prune.js';
 import { createServices, type Services } from './services.js';
+import { createWebhookRecorder } from './webhooks/recorder.js';
 import { createWebSocketServer } from './ws/server.js';
 
 export interface App {
@@ -83,7 +84,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const events = createEventBus({ redisUrl: config.REDIS_URL, reconnectMaxMs: config.REDIS_RECONNECT_MAX_MS, logger });
   const sealer = createSealer(privateKeyPem);
   const proofs = createMailboxProofs(privateKeyPem);
+  // Webhooks out: every change's transaction queues its webhook deliveries through this one follower.
+  const follower = createWebhookRecorder({ clock });
   const services = createServices({
+    follower,
     db: database.db,
     config,
     clock,
@@ -93,7 +97,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     proofs,
     metrics: metrics.port,
   });
-  const jobs = createJobs({ db: database.db, config, clock, sealer, events, logger, services, metrics: metrics.port });
+  const jobs = createJobs({
+    db: database.db,
+    config,
+    clock,
+    sealer,
+    events,
+    logger,
+    services,
+    follower,
+    metrics: metrics.port,
+  });
 
   // Aborted when stop() begins: /ready answers 503 and every subscription ends.
   const stopping = new AbortController();
@@ -106,6 +120,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     sealer,
     tokens,
     health,
+    follower,
     stopping: stopping.signal,
     metrics: metrics.port,
   });

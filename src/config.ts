@@ -107,6 +107,24 @@ export const configSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16).optional(),
   WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(300),
   EMAIL_TRACKING_ENABLED: bool.default(false),
+  // Webhooks out (src/webhooks): loopback and private addresses (never metadata ones) and plain
+  // http in production are refused unless ALLOW_LOCAL_WEBHOOK_URLS; the retry schedule is the wait
+  // before each retry, jittered by a fifth, then FAILED; an endpoint whose every attempt has failed
+  // for WEBHOOK_DISABLE_AFTER_HOURS is disabled.
+  ALLOW_LOCAL_WEBHOOK_URLS: bool.default(false),
+  WEBHOOK_ENDPOINTS_PER_ORGANIZATION: positiveInt.default(20),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'comma-separated seconds, e.g. 5,300,1800')
+    .transform((s) => s.split(',').map(Number))
+    .default([5, 300, 1800, 7200, 18_000, 36_000, 36_000]),
+  WEBHOOK_DISABLE_AFTER_HOURS: positiveInt.default(72),
+  WEBHOOK_CONNECT_TIMEOUT_MS: positiveInt.default(5000),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(15_000),
+  WEBHOOK_RESPONSE_EXCERPT_BYTES: positiveInt.default(4096),
+  WEBHOOK_CONCURRENCY: positiveInt.default(10),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: positiveInt.default(2),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.default(30),
   DEMO_SEED: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set. In production it is

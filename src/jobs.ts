@@ -1,16 +1,18 @@
 // The background jobs an instance runs: the delivery worker (unless WORKER_ENABLED=false) with its
-// mailer, the expiry sweeper and the retention sweep. Talks to the database, the mailer, the event bus and the services.
+// mailer and the webhook sender, the expiry sweeper and the retention sweep. Talks to the database, the mailer, the event bus and the services.
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createMailer } from './delivery/mailer.js';
 import type { Sealer } from './delivery/sealing.js';
 import { createDeliveryWorker } from './delivery/worker.js';
 import type { EventBus } from './events/bus.js';
+import type { ChangeFollower } from './invitations/changes.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
 import { createRetention } from './retention/prune.js';
 import type { Services } from './services.js';
+import { webhookDrain } from './webhooks/sender.js';
 
 export function createJobs(deps: {
   db: Db;
@@ -20,12 +22,25 @@ export function createJobs(deps: {
   events: EventBus;
   logger: Logger;
   services: Services;
+  follower: ChangeFollower;
   metrics?: Metrics;
 }) {
-  const { db, config, clock, sealer, events, logger, services, metrics } = deps;
+  const { db, config, clock, sealer, events, logger, services, follower, metrics } = deps;
   const mailer = createMailer(config, logger);
   const worker = config.WORKER_ENABLED
-    ? createDeliveryWorker({ db, clock, config, mailer, sealer, events, logger, metrics, id: config.WORKER_ID })
+    ? createDeliveryWorker({
+        db,
+        clock,
+        config,
+        mailer,
+        sealer,
+        events,
+        logger,
+        metrics,
+        follower,
+        beside: [webhookDrain({ db, clock, config, sealer, logger, metrics })],
+        id: config.WORKER_ID,
+      })
     : undefined;
 
   // Records EXPIRED transitions; reads never wait for it. Any instance may run it.

@@ -15,6 +15,8 @@ import { checkDatabase, checkRedis } from './ops/dependencies.js';
 import { checkWorkerMatchesApi } from './ops/deployment.js';
 import { StartupError } from './ops/startupError.js';
 import { exitOnStartupFailure } from './ops/startupFailure.js';
+import { createWebhookRecorder } from './webhooks/recorder.js';
+import { webhookDrain } from './webhooks/sender.js';
 
 async function main() {
   const config = parseConfig(process.env);
@@ -39,14 +41,17 @@ async function main() {
   }
   const events = createEventBus({ redisUrl: config.REDIS_URL, reconnectMaxMs: config.REDIS_RECONNECT_MAX_MS, logger });
   const mailer = createMailer(config, logger);
+  const sealer = createSealer(privateKeyPem);
   const worker = createDeliveryWorker({
     db: database.db,
     clock: systemClock,
     config,
     mailer,
-    sealer: createSealer(privateKeyPem),
+    sealer,
     events,
     logger,
+    follower: createWebhookRecorder({ clock: systemClock }),
+    beside: [webhookDrain({ db: database.db, clock: systemClock, config, sealer, logger })],
     id: config.WORKER_ID,
   });
   worker.start();

@@ -21,6 +21,7 @@ import { createEventBus, type EventBus } from '../src/events/bus.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { effectiveStatus } from '../src/invitations/status.js';
 import { createLogger } from '../src/lib/logger.js';
+import { createWebhookRecorder } from '../src/webhooks/recorder.js';
 import { graphql } from './generated/index.js';
 import { proofOf, SendInvitation, tokenOf } from './helpers/invitations.js';
 import { useMailingApp } from './helpers/mailing.js';
@@ -265,6 +266,7 @@ describe('analytics rollups under random invitation traffic', () => {
       worker = createDeliveryWorker({
         db: isolated.database.db,
         clock: t.clock,
+        follower: createWebhookRecorder({ clock: t.clock }),
         config: t.app.config,
         mailer,
         sealer: createSealer(key),

@@ -11,6 +11,7 @@ import { createDeliveryWorker } from '../src/delivery/worker.js';
 import { createEventBus } from '../src/events/bus.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { createLogger } from '../src/lib/logger.js';
+import { createWebhookRecorder } from '../src/webhooks/recorder.js';
 import { graphql } from './generated/index.js';
 import { startTestApp, type TestApp, workerPass } from './helpers/app.js';
 import { isolatedDatabase } from './helpers/db.js';
@@ -461,6 +462,7 @@ describe('a worker that dies holding a lease', () => {
       createDeliveryWorker({
         db: isolated.database.db,
         clock: t.clock,
+        follower: createWebhookRecorder({ clock: t.clock }),
         config,
         mailer: createSmtpMailer(sink.url, 5000),
         sealer: createSealer(signingKeyOf(t)),
@@ -505,6 +507,7 @@ describe('several emails in flight at once', () => {
     const worker = createDeliveryWorker({
       db: isolated.database.db,
       clock: t.clock,
+      follower: createWebhookRecorder({ clock: t.clock }),
       config: {
         ...t.app.config,
         DELIVERY_CONCURRENCY: concurrency,

@@ -12,6 +12,7 @@ import { createDeliveryWorker } from '../src/delivery/worker.js';
 import { createEventBus } from '../src/events/bus.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { createLogger } from '../src/lib/logger.js';
+import { createWebhookRecorder } from '../src/webhooks/recorder.js';
 import type { TestApp } from './helpers/app.js';
 import { eventually, rightAway } from './helpers/eventually.js';
 import { invite } from './helpers/invitations.js';
@@ -32,6 +33,7 @@ describe('a worker that stops holding claimed attempts', () => {
       createDeliveryWorker({
         db,
         clock: t.clock,
+        follower: createWebhookRecorder({ clock: t.clock }),
         // Leases far longer than the test: only a release lets another worker in.
         config: { ...t.app.config, DELIVERY_CONCURRENCY: 1, DELIVERY_LEASE_SECONDS: 3600 },
         mailer,

@@ -10,6 +10,9 @@ import {
   loginAddresses,
   rateLimitBackoffs,
   rateLimitCounters,
+  webhookDeliveries,
+  webhookEndpoints,
+  webhookMessages,
   webhookReceipts,
 } from '../src/db/schema/index.js';
 import { startTestApp } from './helpers/app.js';
@@ -112,6 +115,37 @@ describe('the retention sweep', () => {
         email('still-queued', { state: 'QUEUED' }),
       ]);
 
+    // Outbound webhook messages: kept WEBHOOK_DELIVERY_RETENTION_DAYS (30), and while a delivery is due.
+    const [endpoint] = await db()
+      .insert(webhookEndpoints)
+      .values({
+        organizationId: owner.raw.organizationId,
+        url: 'https://example.test/hook',
+        sealedSecret: 'x',
+        createdAt: at(0),
+        updatedAt: at(0),
+      })
+      .returning();
+    const message = async (label: string, createdAt: Date, state: 'SUCCEEDED' | 'RETRY') => {
+      const [row] = await db()
+        .insert(webhookMessages)
+        .values({ organizationId: owner.raw.organizationId, type: 'invitation.created', data: { label }, createdAt })
+        .returning();
+      await db()
+        .insert(webhookDeliveries)
+        .values({
+          messageId: row?.id ?? '',
+          endpointId: endpoint?.id ?? '',
+          organizationId: owner.raw.organizationId,
+          state,
+          availableAt: createdAt,
+          createdAt,
+        });
+    };
+    await message('old-done', at(-31 * DAY), 'SUCCEEDED');
+    await message('old-due', at(-31 * DAY), 'RETRY');
+    await message('recent-done', at(-DAY), 'SUCCEEDED');
+
     const pruned = await t.app.retention.runOnce();
     expect(pruned).toEqual({
       rate_limit_counters: 7,
@@ -121,7 +155,13 @@ describe('the retention sweep', () => {
       idempotency_keys: 1,
       account_tokens: 2,
       account_emails: 1,
+      webhook_messages: 1,
     });
+    expect((await db().select().from(webhookMessages)).map((m) => m.data.label).sort()).toEqual([
+      'old-due',
+      'recent-done',
+    ]);
+    expect(await db().select().from(webhookDeliveries)).toHaveLength(2);
     expect((await keysOf()).filter((k) => k.includes(tag))).toEqual([`week:${tag}`]);
     expect((await db().select().from(rateLimitBackoffs)).map((r) => r.key)).toEqual([`recent:${tag}`]);
     expect(

@@ -1,16 +1,31 @@
 // Memberships: changing a member's role and removing a member, under the role rules of
 // auth/policy (only owners touch owners; an organisation keeps an owner). Talks to the account
-// store and the audit log.
+// store, the audit log and the member follower (webhooks out, committed with the change).
 import type { Actor, AuditLog } from '../audit/log.js';
 import { canManage, mayChangeMember, mayGrantRole } from '../auth/policy.js';
 import type { MemberRole } from '../db/schema/index.js';
 import { fail, LastOwnerError, NotFoundError, ok, type Result, RoleNotAllowedError } from '../lib/errors.js';
 import type { AccountStore, AccountTransaction, Membership } from './store.js';
 
+/** A member's role changed or they were removed, as the follower hears of it. */
+export interface MemberChange {
+  type: 'ROLE_CHANGED' | 'REMOVED';
+  organizationId: string;
+  userId: string;
+  role: MemberRole;
+  previousRole: MemberRole;
+  actorId: string;
+}
+
+/** Hears of member changes inside their transaction: the port webhooks out implement (src/webhooks/recorder.ts). */
+export interface MemberFollower {
+  followMember(tx: AccountTransaction['tx'], change: MemberChange): Promise<boolean>;
+}
+
 export type MemberChangeError = NotFoundError | RoleNotAllowedError | LastOwnerError;
 
-export function createMemberService(deps: { store: AccountStore; audit: AuditLog }) {
-  const { store, audit } = deps;
+export function createMemberService(deps: { store: AccountStore; audit: AuditLog; follower: MemberFollower }) {
+  const { store, audit, follower } = deps;
 
   type Found = { actor: Membership; target: Membership; owners: number };
 
@@ -56,6 +71,14 @@ export function createMemberService(deps: { store: AccountStore; audit: AuditLog
           targetId: input.userId,
           data: { before: { role: found.target.role }, after: { role: input.role } },
         });
+        await follower.followMember(t.tx, {
+          type: 'ROLE_CHANGED',
+          organizationId: input.organizationId,
+          userId: input.userId,
+          role: input.role,
+          previousRole: found.target.role,
+          actorId: actor.userId,
+        });
         return ok(updated);
       }),
 
@@ -75,6 +98,14 @@ export function createMemberService(deps: { store: AccountStore; audit: AuditLog
           targetType: 'User',
           targetId: input.userId,
           data: { before: { role: found.target.role }, after: null },
+        });
+        await follower.followMember(t.tx, {
+          type: 'REMOVED',
+          organizationId: input.organizationId,
+          userId: input.userId,
+          role: found.target.role,
+          previousRole: found.target.role,
+          actorId: actor.userId,
         });
         return ok(found.target);
       }),

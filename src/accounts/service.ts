@@ -9,7 +9,7 @@ import type { Clock } from '../lib/clock.js';
 import type { RateLimiter } from '../rateLimits/limiter.js';
 import { createCredentialService, type LoginLimits } from './credentials.js';
 import { type AccountLinkConfig, createAccountLinks } from './links.js';
-import { createMemberService } from './members.js';
+import { createMemberService, type MemberFollower } from './members.js';
 import { createOrganizationService } from './organizations.js';
 import type { AccountOutbox } from './outbox.js';
 import { createSessions } from './sessions.js';
@@ -26,6 +26,7 @@ export function createAccountService(deps: {
   outbox: AccountOutbox;
   config: LoginLimits & AccountLinkConfig;
   clock: Clock;
+  follower: MemberFollower;
 }) {
   const store = createAccountStore(deps.db);
   const audit = createAuditLog({ clock: deps.clock });
@@ -33,7 +34,7 @@ export function createAccountService(deps: {
   const sessions = createSessions(deps);
   const links = createAccountLinks({ ...deps, store, sessions, audit });
   const credentials = createCredentialService({ ...deps, store, sessions, links, organizations, audit });
-  const members = createMemberService({ store, audit });
+  const members = createMemberService({ store, audit, follower: deps.follower });
   const viewers = createViewerService({ store });
   return {
     signUp: credentials.signUp,

@@ -25,6 +25,18 @@ export const relations = defineRelations(schema, (r) => ({
   auditLog: {
     actor: r.one.users({ from: r.auditLog.actorId, to: r.users.id }),
   },
+  webhookEndpoints: {
+    deliveries: r.many.webhookDeliveries({ from: r.webhookEndpoints.id, to: r.webhookDeliveries.endpointId }),
+  },
+  webhookDeliveries: {
+    message: r.one.webhookMessages({ from: r.webhookDeliveries.messageId, to: r.webhookMessages.id, optional: false }),
+    endpoint: r.one.webhookEndpoints({
+      from: r.webhookDeliveries.endpointId,
+      to: r.webhookEndpoints.id,
+      optional: false,
+    }),
+    attempts: r.many.webhookAttempts({ from: r.webhookDeliveries.id, to: r.webhookAttempts.deliveryId }),
+  },
   memberships: {
     user: r.one.users({ from: r.memberships.userId, to: r.users.id, optional: false }),
     organization: r.one.organizations({

@@ -2,7 +2,7 @@
 // delivery attempt. A GET records engagement and never consumes the invitation's token.
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
-import { createChanges } from '../invitations/changes.js';
+import { type ChangeFollower, createChanges } from '../invitations/changes.js';
 import { effectiveStatus } from '../invitations/status.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid } from '../lib/uuid.js';
@@ -13,7 +13,13 @@ import { recordEngagement } from './transitions.js';
 /** A transparent 1×1 GIF. */
 export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-export function createTracker(deps: { db: Db; clock: Clock; events: EventBus; sealer: Sealer }) {
+export function createTracker(deps: {
+  db: Db;
+  clock: Clock;
+  events: EventBus;
+  sealer: Sealer;
+  follower: ChangeFollower;
+}) {
   const { clock, sealer } = deps;
   const changes = createChanges(deps);
 

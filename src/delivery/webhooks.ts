@@ -5,7 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
-import { createChanges } from '../invitations/changes.js';
+import { type ChangeFollower, createChanges } from '../invitations/changes.js';
 import { invitationByMessageId } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
 import { type Metrics, noMetrics } from '../lib/metrics.js';
@@ -95,6 +95,7 @@ export function createWebhookHandler(deps: {
   events: EventBus;
   secret: string | undefined;
   toleranceSeconds: number;
+  follower: ChangeFollower;
   metrics?: Metrics;
 }) {
   const { clock, secret, metrics = noMetrics } = deps;

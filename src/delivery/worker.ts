@@ -5,14 +5,14 @@
 // flowing, and a pass claims only as many attempts as there are free slots, so no lease waits in
 // a queue. On stop, and after a send failed for want of the database before any mail left, what
 // it claimed but has not begun to send is given back at once (store.ts releaseClaims); the sends
-// begun finish. Beside them, the account emails (accountEmails.ts), in a pool of their own. Wakes
-// on queued deliveries, on a freed slot, or polls. Talks to the database, the mailer, the event
-// bus and DNS.
+// begun finish. Beside them, the account emails (accountEmails.ts), in a pool of their own, and
+// any other outbox handed in (`beside`: webhooks out), each in its own pool. Wakes on queued
+// deliveries, on a freed slot, or polls. Talks to the database, the mailer, the event bus and DNS.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
-import { createChanges } from '../invitations/changes.js';
+import { type ChangeFollower, createChanges } from '../invitations/changes.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -42,6 +42,20 @@ export type WorkerConfig = Pick<
   | 'EMAIL_TRACKING_ENABLED'
   | 'publicUrl'
 >;
+
+/** Another outbox the worker drains beside the emails, in slots of its own. */
+export interface OutboxDrain {
+  /** Claims into its free slots and starts each send; `settled` when those sends are recorded. */
+  fill(): Promise<{ handled: number; settled: Promise<unknown> }>;
+  start(): void;
+  /** Claims no more and gives back what it claimed but has not begun. */
+  stop(): Promise<void>;
+  /** Resolves once every send it started has ended. */
+  idle(): Promise<void>;
+}
+
+/** Makes a drain for the worker `workerId`; it calls `wake` whenever one of its slots frees. */
+export type OutboxDrainFactory = (wake: () => void, workerId: string) => OutboxDrain;
 
 export interface DeliveryWorker {
   /**
@@ -73,12 +87,16 @@ export function createDeliveryWorker(deps: {
   sealer: Sealer;
   events: EventBus;
   logger: Logger;
+  /** Hears of the worker's invitation changes in their transactions (webhooks out). */
+  follower: ChangeFollower;
+  /** Other outboxes drained beside the emails, each with its own slots (webhooks out). */
+  beside?: OutboxDrainFactory[];
   id?: string;
   metrics?: Metrics;
 }): DeliveryWorker {
   const { db, clock, config, events, logger } = deps;
   const workerId = deps.id ?? `worker-${randomUUID().slice(0, 8)}`;
-  const changes = createChanges({ db, events });
+  const changes = createChanges({ db, events, follower: deps.follower });
   const finishing = createFinishing({ clock, config, logger, metrics: deps.metrics });
   const screening = createScreening({ db, clock, config, changes, finishing });
   const sending = createSending({ ...deps, changes, finishing, workerId });
@@ -115,6 +133,7 @@ export function createDeliveryWorker(deps: {
   const reservationSettled = () => new Promise<void>((resolve) => reservationWaiters.push(resolve));
   const slots = createSlots(config.DELIVERY_CONCURRENCY, () => tick());
   const accountMailing = createAccountMailing({ ...deps, workerId, onFree: () => tick() });
+  const beside = (deps.beside ?? []).map((make) => make(() => tick(), workerId));
   let lastPassAt: Date | undefined;
 
   /**
@@ -131,6 +150,13 @@ export function createDeliveryWorker(deps: {
       logger.error('account emails crashed', { error: String(error) });
       return { handled: 0, settled: Promise.resolve() };
     });
+    const others = beside.map((drain) =>
+      drain.fill().catch((error: unknown) => {
+        // Their leases run out and another pass takes them over.
+        logger.error('outbox drain crashed', { error: String(error) });
+        return { handled: 0, settled: Promise.resolve() };
+      }),
+    );
     await giveBack();
     let handled = 0;
     const started: Promise<void>[] = [];
@@ -185,6 +211,7 @@ export function createDeliveryWorker(deps: {
       }
     } finally {
       started.push((await accountEmails).settled as Promise<void>);
+      for (const other of others) started.push((await other).settled as Promise<void>);
     }
     return { handled, settled: Promise.all(started) };
   }
@@ -256,6 +283,7 @@ export function createDeliveryWorker(deps: {
       if (!stopped) return;
       stopped = false;
       stopping = false;
+      for (const drain of beside) drain.start();
       wakeups = events.deliveriesQueued()[Symbol.asyncIterator]();
       const listen = async () => {
         while (!stopped && wakeups) {
@@ -273,6 +301,7 @@ export function createDeliveryWorker(deps: {
       clearTimeout(timer);
       await wakeups?.return?.();
       await running;
+      await Promise.all(beside.map((drain) => drain.stop()));
       // What it claimed but has not begun to send goes back now, not when its lease runs out.
       try {
         const released = await releaseClaims(db, workerId, { except: [...begun] });
@@ -282,7 +311,7 @@ export function createDeliveryWorker(deps: {
         logger.warn('could not release unstarted deliveries', { error: String(error) });
       }
       // The conversations in flight end (SMTP_TIMEOUT_MS bounds a hung one) and are recorded.
-      await Promise.all([slots.idle(), accountMailing.idle()]);
+      await Promise.all([slots.idle(), accountMailing.idle(), ...beside.map((drain) => drain.idle())]);
     },
   };
 }

@@ -32,6 +32,20 @@ export async function canSeeNode(ctx: Context, { typename, id }: { typename: str
       const entry = await ctx.db.query.auditLog.findFirst({ where: { id }, columns: { organizationId: true } });
       return entry?.organizationId != null && manages(entry.organizationId);
     }
+    case 'WebhookEndpoint': {
+      const endpoint = await ctx.db.query.webhookEndpoints.findFirst({
+        where: { id },
+        columns: { organizationId: true },
+      });
+      return endpoint !== undefined && manages(endpoint.organizationId);
+    }
+    case 'WebhookDelivery': {
+      const delivery = await ctx.db.query.webhookDeliveries.findFirst({
+        where: { id },
+        columns: { organizationId: true },
+      });
+      return delivery !== undefined && manages(delivery.organizationId);
+    }
     case 'User': {
       if (id === viewer.user.id) return true;
       const theirs = await ctx.services.accounts.membershipsOf(id);

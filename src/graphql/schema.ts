@@ -39,6 +39,13 @@ import './types/invitationStatusChanged.js';
 import './types/invitationEvents.js';
 import './types/InvitationStats.js';
 import './types/invitationAnalytics.js';
+import './types/WebhookEventType.js';
+import './types/WebhookEndpoint.js';
+import './types/createWebhookEndpoint.js';
+import './types/updateWebhookEndpoint.js';
+import './types/rotateWebhookEndpointSecret.js';
+import './types/deleteWebhookEndpoint.js';
+import './types/redeliverWebhook.js';
 
 builder.queryType({
   description: 'What can be read. Fields answer null or a typed error on their own; one never blanks another.',

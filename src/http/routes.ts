@@ -9,6 +9,7 @@ import type { Sealer } from '../delivery/sealing.js';
 import { createTracker, PIXEL } from '../delivery/tracking.js';
 import { createWebhookHandler } from '../delivery/webhooks.js';
 import type { EventBus } from '../events/bus.js';
+import type { ChangeFollower } from '../invitations/changes.js';
 import type { Clock } from '../lib/clock.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { Health } from './health.js';
@@ -21,11 +22,13 @@ export function createRoutes(deps: {
   sealer: Sealer;
   tokens: TokenService;
   health: Health;
+  /** Hears of the invitation changes the provider webhooks and tracking make (webhooks out). */
+  follower: ChangeFollower;
   /** Aborted when the server starts stopping: from then on it is not ready. */
   stopping?: AbortSignal;
   metrics?: Metrics;
 }): Plugin {
-  const { config, database, clock, events, sealer, tokens, health, stopping, metrics } = deps;
+  const { config, database, clock, events, sealer, tokens, health, follower, stopping, metrics } = deps;
   const noStore = { 'cache-control': 'no-store' };
 
   const webhooks = createWebhookHandler({
@@ -34,10 +37,13 @@ export function createRoutes(deps: {
     events,
     secret: config.WEBHOOK_SECRET,
     toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+    follower,
     metrics,
   });
 
-  const tracker = config.EMAIL_TRACKING_ENABLED ? createTracker({ db: database.db, clock, events, sealer }) : undefined;
+  const tracker = config.EMAIL_TRACKING_ENABLED
+    ? createTracker({ db: database.db, clock, events, sealer, follower })
+    : undefined;
   const tracked = /^\/t\/([oc])\/([^/]+)$/;
 
   return {

@@ -9,7 +9,7 @@ import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../lib/clock.js';
 import { type Metrics, noMetrics, observeSend } from '../lib/metrics.js';
-import { createChanges } from './changes.js';
+import { type ChangeFollower, createChanges } from './changes.js';
 import { createClosing } from './closing.js';
 import { createExpiry } from './expiry.js';
 import { createIdempotency } from './idempotency.js';
@@ -53,11 +53,12 @@ export function createInvitationService(deps: {
   events: EventBus;
   outbox: Outbox;
   proofs: MailboxProofs;
+  follower: ChangeFollower;
   metrics?: Metrics;
 }) {
   const { db, clock, config, accounts, events, outbox, proofs, metrics = noMetrics } = deps;
   const audit = createAuditLog({ clock });
-  const changes = createChanges({ db, events });
+  const changes = createChanges({ db, events, follower: deps.follower });
   const limits = createInvitationLimits({ db, clock, config });
   const idempotency = createIdempotency({ db, clock, changes });
   const expiry = createExpiry({ clock, changes, audit });

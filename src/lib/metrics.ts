@@ -12,6 +12,8 @@ export interface Metrics {
   deliveryRetry(): void;
   /** A provider webhook event, by its type and what applying it did. */
   webhookEvent(type: string, result: 'applied' | 'duplicate' | 'unmatched'): void;
+  /** An outbound webhook request ended: SUCCEEDED, RETRY (failed, tried again later) or FAILED (for good). */
+  webhookDelivery(outcome: 'SUCCEEDED' | 'RETRY' | 'FAILED'): void;
 }
 
 export const noMetrics: Metrics = {
@@ -19,6 +21,7 @@ export const noMetrics: Metrics = {
   deliveryOutcome: () => {},
   deliveryRetry: () => {},
   webhookEvent: () => {},
+  webhookDelivery: () => {},
 };
 
 /** Runs a send and reports its outcome and duration; an exception is reported as ERROR and rethrown. */

@@ -40,6 +40,13 @@ export function createDomainMetrics(registry: Registry): Metrics {
     labelNames: ['type', 'result'],
     registers,
   });
+  const webhookDeliveries = new Counter({
+    name: 'webhook_deliveries_total',
+    help: 'Outbound webhook requests ended, by outcome: SUCCEEDED (2xx), RETRY (failed, scheduled again), FAILED (schedule used up).',
+    labelNames: ['outcome'],
+    registers,
+  });
+  for (const outcome of ['SUCCEEDED', 'RETRY', 'FAILED']) webhookDeliveries.labels(outcome).inc(0);
   // Present at zero from the first scrape, so rates and ratios exist before the first event.
   for (const status of ['SENT', 'FAILED', 'REJECTED', 'SUPERSEDED', 'DELIVERED', 'BOUNCED'])
     outcomes.labels(status).inc(0);
@@ -54,5 +61,6 @@ export function createDomainMetrics(registry: Registry): Metrics {
     deliveryOutcome: (status, count = 1) => outcomes.labels(status).inc(count),
     deliveryRetry: () => retries.inc(),
     webhookEvent: (type, result) => webhookEvents.labels(type, result).inc(),
+    webhookDelivery: (outcome) => webhookDeliveries.labels(outcome).inc(),
   };
 }

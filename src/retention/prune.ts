@@ -9,7 +9,9 @@
 //   old would be refused for its stale timestamp long before);
 // - idempotency keys: once expired;
 // - account tokens: a day after they were used or expired (the day keeps "already used" answers);
-// - account emails: ACCOUNT_EMAIL_RETENTION_DAYS after they ended (their link is wiped already).
+// - account emails: ACCOUNT_EMAIL_RETENTION_DAYS after they ended (their link is wiped already);
+// - outbound webhook messages, with their deliveries and attempts: WEBHOOK_DELIVERY_RETENTION_DAYS
+//   after they were created, once no delivery of theirs is still due (a redelivery needs the row).
 // Any instance may run it; two at once only share the work. Talks to the retention store.
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -21,6 +23,7 @@ export type RetentionConfig = Pick<
   | 'RETENTION_BATCH_SIZE'
   | 'WEBHOOK_RECEIPT_RETENTION_DAYS'
   | 'ACCOUNT_EMAIL_RETENTION_DAYS'
+  | 'WEBHOOK_DELIVERY_RETENTION_DAYS'
   | 'LOGIN_FAILURE_WINDOW_SECONDS'
   | 'LOGIN_KNOWN_ADDRESS_DAYS'
   | 'TOKEN_GUESS_WINDOW_SECONDS'
@@ -48,6 +51,7 @@ export function horizonsAt(now: Date, config: RetentionConfig): Horizons {
     idempotencyKeysBefore: now,
     accountTokensBefore: ago(ACCOUNT_TOKEN_GRACE_MS),
     accountEmailsBefore: ago(config.ACCOUNT_EMAIL_RETENTION_DAYS * DAY_MS),
+    webhookMessagesBefore: ago(config.WEBHOOK_DELIVERY_RETENTION_DAYS * DAY_MS),
   };
 }
 

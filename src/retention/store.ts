@@ -10,6 +10,8 @@ import {
   loginAddresses,
   rateLimitBackoffs,
   rateLimitCounters,
+  webhookDeliveries,
+  webhookMessages,
   webhookReceipts,
 } from '../db/schema/index.js';
 
@@ -29,6 +31,8 @@ export interface Horizons {
   accountTokensBefore: Date;
   /** Account emails that ended (SENT, FAILED) before this. */
   accountEmailsBefore: Date;
+  /** Outbound webhook messages created before this, once none of their deliveries is still due. */
+  webhookMessagesBefore: Date;
 }
 
 export type Table =
@@ -38,7 +42,8 @@ export type Table =
   | 'webhook_receipts'
   | 'idempotency_keys'
   | 'account_tokens'
-  | 'account_emails';
+  | 'account_emails'
+  | 'webhook_messages';
 
 /** Which rows of each table are past use. */
 const pastUse: Record<Table, (h: Horizons) => { table: SQL; where: SQL }> = {
@@ -69,6 +74,13 @@ const pastUse: Record<Table, (h: Horizons) => { table: SQL; where: SQL }> = {
   account_emails: (h) => ({
     table: sql`${accountEmails}`,
     where: sql`${accountEmails.state} in ('SENT', 'FAILED') and ${accountEmails.finishedAt} < ${h.accountEmailsBefore}`,
+  }),
+  // Their deliveries and attempts go with them (ON DELETE CASCADE).
+  webhook_messages: (h) => ({
+    table: sql`${webhookMessages}`,
+    where: sql`${webhookMessages.createdAt} < ${h.webhookMessagesBefore} and not exists (
+      select 1 from ${webhookDeliveries} where ${webhookDeliveries.messageId} = ${webhookMessages.id}
+        and ${webhookDeliveries.state} in ('QUEUED', 'SENDING', 'RETRY'))`,
   }),
 };
 

@@ -8,3 +8,4 @@ export * from './memberships.js';
 export * from './organizations.js';
 export * from './rateLimits.js';
 export * from './users.js';
+export * from './webhookEndpoints.js';

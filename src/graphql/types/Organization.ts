@@ -1,11 +1,13 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { asc, eq } from 'drizzle-orm';
+import { canManage } from '../../auth/policy.js';
 import { memberships } from '../../db/schema/index.js';
 import { builder } from '../builder.js';
 import { connection, edge } from '../connections.js';
 import { checkOffsetCursors, cursorCheck } from '../cursors.js';
 import { Membership } from './Membership.js';
 import { Role } from './Role.js';
+import { WebhookEndpoint } from './WebhookEndpoint.js';
 
 export const Organization = builder.drizzleNode('organizations', {
   name: 'Organization',
@@ -45,6 +47,19 @@ export const Organization = builder.drizzleNode('organizations', {
       },
       edge('Membership', 'a membership'),
     ),
+    webhookEndpoints: t.field({
+      type: [WebhookEndpoint],
+      nullable: true,
+      description: 'Its webhook endpoints, oldest first; null unless the viewer is an owner or admin.',
+      resolve: async (organization, _args, ctx) => {
+        const role = (await ctx.memberships()).find((m) => m.organizationId === organization.id)?.role;
+        if (!canManage(role)) return null;
+        return ctx.db.query.webhookEndpoints.findMany({
+          where: { organizationId: organization.id },
+          orderBy: { createdAt: 'asc', id: 'asc' },
+        });
+      },
+    }),
     viewerRole: t.field({
       type: Role,
       nullable: true,

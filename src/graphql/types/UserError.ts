@@ -29,6 +29,7 @@ import {
   RoleNotAllowedError,
   TooManyAttemptsError,
 } from '../../lib/errors.js';
+import { TooManyWebhookEndpointsError, WebhookUrlRefusedError } from '../../webhooks/errors.js';
 import { builder } from '../builder.js';
 import { encodeGlobalID } from '../globalId.js';
 import { InvitationStatus } from './InvitationStatus.js';
@@ -175,6 +176,18 @@ const domainErrors = [
     'UNKNOWN_TIME_ZONE',
     'The time zone is not an IANA name this server knows.',
   ),
+  errorType(
+    WebhookUrlRefusedError,
+    'WebhookUrlRefusedError',
+    'WEBHOOK_URL_REFUSED',
+    'The webhook URL is not https (in production), carries credentials, does not resolve, or resolves to a loopback, private, link-local or metadata address.',
+  ),
+  errorType(
+    TooManyWebhookEndpointsError,
+    'TooManyWebhookEndpointsError',
+    'TOO_MANY_WEBHOOK_ENDPOINTS',
+    'The organization has as many webhook endpoints as it may (WEBHOOK_ENDPOINTS_PER_ORGANIZATION).',
+  ),
 ];
 
 export const UserErrorCode = builder.enumType('UserErrorCode', {
@@ -276,6 +289,9 @@ builder.objectFields(PendingInvitationExistsError, (t) => ({
 }));
 builder.objectFields(PermissionNotHeldError, (t) => ({
   permissions: t.exposeStringList('permissions', { description: 'The permissions asked for that the inviter lacks.' }),
+}));
+builder.objectFields(TooManyWebhookEndpointsError, (t) => ({
+  limit: t.exposeInt('limit', { description: 'How many endpoints an organization may have.' }),
 }));
 builder.objectFields(InvitationNotPendingError, (t) => ({
   status: t.expose('status', { type: InvitationStatus, description: 'Where the invitation stands now.' }),

@@ -351,8 +351,12 @@ export type UserErrorCode =
   | 'SELF_INVITE'
   /** TooManyAttemptsError: Too many failed attempts from this account or address; wait before trying again. */
   | 'TOO_MANY_ATTEMPTS'
+  /** TooManyWebhookEndpointsError: The organization has as many webhook endpoints as it may (WEBHOOK_ENDPOINTS_PER_ORGANIZATION). */
+  | 'TOO_MANY_WEBHOOK_ENDPOINTS'
   /** UnknownTimeZoneError: The time zone is not an IANA name this server knows. */
-  | 'UNKNOWN_TIME_ZONE';
+  | 'UNKNOWN_TIME_ZONE'
+  /** WebhookUrlRefusedError: The webhook URL is not https (in production), carries credentials, does not resolve, or resolves to a loopback, private, link-local or metadata address. */
+  | 'WEBHOOK_URL_REFUSED';
 
 /** As SendInvitationInput; checked field by field instead of refused as a whole. */
 export type ValidateInvitationInput = {
