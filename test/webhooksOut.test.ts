@@ -285,7 +285,9 @@ describe('managing endpoints', () => {
     );
     expect(updated.data?.updateWebhookEndpoint).toMatchObject({ endpoint: { description: 'CRM', eventTypes: [] } });
     const deleted = await t.gql(DeleteEndpoint, { input: { endpointId: created.endpoint.id } }, { token: owner.token });
-    expect(deleted.data?.deleteWebhookEndpoint?.__typename).toBe('DeleteWebhookEndpointPayload');
+    expect(deleted.data?.deleteWebhookEndpoint?.__typename, JSON.stringify(deleted)).toBe(
+      'DeleteWebhookEndpointPayload',
+    );
     expect(await endpointsOf(owner)).toEqual([]);
   });
 
