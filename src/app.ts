@@ -56,7 +56,7 @@ export interface AppOptions {
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, { format: config.logFormat });
   const ownsDatabase = !options.database;
   // Cheap checks first: a bad key or a missing dependency refuses before the database opens.
   const privateKeyPem = await loadSigningKey(config);

@@ -109,6 +109,8 @@ export const configSchema = z.object({
   EMAIL_TRACKING_ENABLED: bool.default(false),
   DEMO_SEED: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // One JSON object a line, or `time LEVEL message {fields}`: JSON in production, text elsewhere.
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
   // GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set. In production it is
   // served only with a token, or with METRICS_PUBLIC=true when the network keeps it private.
   METRICS_TOKEN: z.string().min(16).optional(),
@@ -130,6 +132,8 @@ export type Config = Omit<Env, 'INVITE_URL_TEMPLATE'> & {
   INVITE_URL_TEMPLATE: string;
   /** True when INVITE_URL_TEMPLATE is this server's page, so it follows publicUrl to the bound port. */
   inviteUrlDefaulted: boolean;
+  /** LOG_FORMAT, else JSON in production and text elsewhere. */
+  logFormat: 'json' | 'text';
   graphiql: boolean;
   introspection: boolean;
   demoSeed: boolean;
@@ -238,6 +242,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     production,
     publicUrl,
     corsOrigins: corsOrigins(c.CORS_ORIGINS, production, publicUrl),
+    logFormat: c.LOG_FORMAT ?? (production ? 'json' : 'text'),
     graphiql: c.GRAPHIQL_ENABLED ?? !production,
     introspection: c.INTROSPECTION_ENABLED ?? !production,
     // The demo account only ever appears on the embedded database, never on a real one.

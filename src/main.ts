@@ -8,7 +8,7 @@ import { exitOnStartupFailure } from './ops/startupFailure.js';
 
 async function main() {
   const config = parseConfig(process.env);
-  installLastResort(createLogger(config.LOG_LEVEL));
+  installLastResort(createLogger(config.LOG_LEVEL, { format: config.logFormat }));
   const app = await buildApp(config);
   // From here a signal stops the app cleanly, even while it is still starting.
   let stopping = false;
@@ -22,7 +22,7 @@ async function main() {
         process.exit(0);
       },
       (error: unknown) => {
-        app.logger.error('stop failed', { error: String(error) });
+        app.logger.error('stop failed', { err: error });
         process.exit(1);
       },
     );

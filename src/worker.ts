@@ -24,7 +24,7 @@ async function main() {
       'DATABASE_URL: required: npm run worker needs DATABASE_URL (the embedded database is served by `npm start`)',
     );
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, { format: config.logFormat });
   installLastResort(logger);
   const privateKeyPem = await loadSigningKey(config);
   await checkDatabase(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS, logger);

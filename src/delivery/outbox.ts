@@ -7,7 +7,7 @@ import { insertAttempt } from './store.js';
 
 export function createOutbox({ clock, sealer }: { clock: Clock; sealer: Sealer }): Outbox {
   return {
-    async queue(tx, invitation, link) {
+    async queue(tx, invitation, link, requestId) {
       await insertAttempt(tx, {
         invitationId: invitation.id,
         organizationId: invitation.organizationId,
@@ -15,6 +15,7 @@ export function createOutbox({ clock, sealer }: { clock: Clock; sealer: Sealer }
         sealedLink: sealer.seal(link),
         availableAt: clock.now(),
         createdAt: clock.now(),
+        requestId: requestId ?? null,
       });
     },
   };

@@ -149,6 +149,8 @@ export const deliveryAttempts = pgTable(
     lockedBy: text('locked_by'),
     lastError: text('last_error'),
     messageId: text('message_id'),
+    /** The HTTP request that queued it (x-request-id), named on the delivery's log lines. */
+    requestId: text('request_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
