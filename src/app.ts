@@ -11,6 +11,7 @@ import { migrateDatabase } from './db/migrate.js';
 import { createSealer } from './delivery/sealing.js';
 import type { DeliveryWorker } from './delivery/worker.js';
 import { createEventBus, type EventBus } from './events/bus.js';
+import { useOperationSpans } from './graphql/operationSpans.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { createHealth } from './http/health.js';
 import { createRoutes } from './http/routes.js';
@@ -20,6 +21,7 @@ import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createDeadlines } from './lib/deadlines.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { tracingEnabled } from './lib/tracing.js';
 import { createAppMetrics } from './metrics/registry.js';
 import { lockDataDir } from './ops/dataDirLock.js';
 import { checkDatabase, checkRedis } from './ops/dependencies.js';
@@ -109,6 +111,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // One sweep for every session's expiry, over both doors.
   const deadlines = createDeadlines({ clock });
+  const operationSpans = tracingEnabled() ? await useOperationSpans() : undefined;
   const yoga = createGraphQLServer({
     config,
     db: database.db,
@@ -118,6 +121,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     routes: [routes, ...metrics.plugins, createWebPages()],
     stopping: stopping.signal,
+    operationSpans,
   });
   const server = http.createServer(yoga);
   const drain = createHttpDrain(server);

@@ -117,6 +117,11 @@ export const configSchema = z.object({
   METRICS_PUBLIC: bool.optional(),
   // Bounds each statement /metrics runs at scrape time (outbox depth and age).
   METRICS_COLLECT_TIMEOUT_MS: positiveInt.default(1000),
+  // Traces are on when one of these is set (src/ops/tracing.ts); the OpenTelemetry SDK reads the
+  // rest of its OTEL_* variables (headers, timeout, sampler, service name) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
 });
 
 type Env = z.infer<typeof configSchema>;
@@ -132,6 +137,8 @@ export type Config = Omit<Env, 'INVITE_URL_TEMPLATE'> & {
   INVITE_URL_TEMPLATE: string;
   /** True when INVITE_URL_TEMPLATE is this server's page, so it follows publicUrl to the bound port. */
   inviteUrlDefaulted: boolean;
+  /** Where traces go, when they are on: OTEL_TRACES_EXPORTER, else `otlp` once an OTLP endpoint is set. */
+  tracesExporter: 'otlp' | 'console' | undefined;
   /** LOG_FORMAT, else JSON in production and text elsewhere. */
   logFormat: 'json' | 'text';
   graphiql: boolean;
@@ -159,6 +166,12 @@ function corsOrigins(value: string | undefined, production: boolean, publicUrl: 
 }
 
 export class ConfigError extends Error {}
+
+function tracesExporter(c: Env): Config['tracesExporter'] {
+  if (c.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  if (c.OTEL_TRACES_EXPORTER) return c.OTEL_TRACES_EXPORTER;
+  return c.OTEL_EXPORTER_OTLP_ENDPOINT || c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : undefined;
+}
 
 /** The accept page this server serves (web/), at `publicUrl`. */
 export const defaultInviteUrl = (publicUrl: string) => `${publicUrl}/invite/{token}`;
@@ -243,6 +256,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl,
     corsOrigins: corsOrigins(c.CORS_ORIGINS, production, publicUrl),
     logFormat: c.LOG_FORMAT ?? (production ? 'json' : 'text'),
+    tracesExporter: tracesExporter(c),
     graphiql: c.GRAPHIQL_ENABLED ?? !production,
     introspection: c.INTROSPECTION_ENABLED ?? !production,
     // The demo account only ever appears on the embedded database, never on a real one.

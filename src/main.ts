@@ -5,10 +5,13 @@ import { parseConfig } from './config.js';
 import { installLastResort } from './lib/lastResort.js';
 import { createLogger } from './lib/logger.js';
 import { exitOnStartupFailure } from './ops/startupFailure.js';
+import { startTracing } from './ops/tracing.js';
 
 async function main() {
   const config = parseConfig(process.env);
   installLastResort(createLogger(config.LOG_LEVEL, { format: config.logFormat }));
+  // Before the database opens: its statements get spans only if tracing is on by then.
+  const tracing = config.tracesExporter ? await startTracing({ exporterName: config.tracesExporter }) : undefined;
   const app = await buildApp(config);
   // From here a signal stops the app cleanly, even while it is still starting.
   let stopping = false;
@@ -17,7 +20,9 @@ async function main() {
     stopping = true;
     app.logger.info(`${signal} received: not ready, finishing requests in flight, then stopping`);
     app.stop().then(
-      () => {
+      async () => {
+        // The last spans leave before the process does.
+        await tracing?.shutdown().catch(() => {});
         app.logger.info('stopped');
         process.exit(0);
       },

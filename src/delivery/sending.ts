@@ -15,12 +15,14 @@
 //   attempt; a conversation outliving it (SMTP_TIMEOUT_MS bounds each of its steps) may be sent
 //   twice by the worker that takes it over: at-least-once, as after a crash.
 import { setTimeout as pause } from 'node:timers/promises';
+import { SpanKind } from '@opentelemetry/api';
 import type { Config } from '../config.js';
 import { isDatabaseUnavailable } from '../db/availability.js';
 import type { Changes } from '../invitations/changes.js';
 import type { Invitation } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { inSpan, linksTo } from '../lib/tracing.js';
 import { attemptLogger } from './attemptLog.js';
 import type { Finishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
@@ -158,7 +160,22 @@ export function createSending(deps: {
    * Checks, sends and records one attempt; rejects only when the database does, with
    * SendNotBegunError when that was before the conversation.
    */
-  async function send(ready: Ready): Promise<void> {
+  function send(ready: Ready): Promise<void> {
+    const { attempt } = ready;
+    // A trace of its own, linked to the request that queued it; its statements are its children.
+    return inSpan(
+      'delivery attempt',
+      {
+        root: true,
+        kind: SpanKind.CONSUMER,
+        links: linksTo(attempt.traceparent),
+        attributes: { 'delivery.attempt': attempt.id, 'delivery.invitation': attempt.invitationId },
+      },
+      () => sendNow(ready),
+    );
+  }
+
+  async function sendNow(ready: Ready): Promise<void> {
     const lines = attemptLogger(logger, ready.attempt);
     const checkedAt = clock.now().getTime();
     let go: Awaited<ReturnType<typeof check>>;

@@ -46,8 +46,10 @@ export function createGraphQLServer(deps: {
   routes: Plugin[];
   /** Aborted when the server stops: every subscription then ends. */
   stopping?: AbortSignal;
+  /** The operation spans (operationSpans.ts), when tracing is on. */
+  operationSpans?: Plugin;
 }) {
-  const { config, db, services, clock, deadlines, logger, routes, stopping } = deps;
+  const { config, db, services, clock, deadlines, logger, routes, stopping, operationSpans } = deps;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -103,6 +105,7 @@ export function createGraphQLServer(deps: {
     plugins: [
       // First, so it times and logs every request, those the routes answer included.
       useRequestLog(logger),
+      ...(operationSpans ? [operationSpans] : []),
       ...routes,
       varyOnOrigin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),
