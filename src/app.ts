@@ -10,6 +10,7 @@ import { migrateDatabase } from './db/migrate.js';
 import { createSealer } from './delivery/sealing.js';
 import type { DeliveryWorker } from './delivery/worker.js';
 import { createEventBus, type EventBus } from './events/bus.js';
+import { useOperationSpans } from './graphql/operationSpans.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { createHealth } from './http/health.js';
 import { createRoutes } from './http/routes.js';
@@ -19,6 +20,7 @@ import { createJobs } from './jobs.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createDeadlines } from './lib/deadlines.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { tracingEnabled } from './lib/tracing.js';
 import { createAppMetrics } from './metrics/registry.js';
 import { checkDatabase, checkRedis } from './ops/dependencies.js';
 import { recordDeployment } from './ops/deployment.js';
@@ -59,7 +61,7 @@ export interface AppOptions {
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, { format: config.logFormat });
   const ownsDatabase = !options.database;
   // Cheap checks first: a bad key or a missing dependency refuses before the database opens.
   const privateKeyPem = await loadSigningKey(config);
@@ -126,6 +128,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // One sweep for every session's expiry, over both doors.
   const deadlines = createDeadlines({ clock });
+  const operationSpans = tracingEnabled() ? await useOperationSpans() : undefined;
   const yoga = createGraphQLServer({
     config,
     db: database.db,
@@ -135,6 +138,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     routes: [routes, ...metrics.plugins, createRestDoor({ yoga: () => yoga }), createWebPages()],
     stopping: stopping.signal,
+    operationSpans,
   });
   const server = http.createServer(yoga);
   const drain = createHttpDrain(server);

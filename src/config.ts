@@ -127,12 +127,19 @@ export const configSchema = z.object({
   WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.default(30),
   DEMO_SEED: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // One JSON object a line, or `time LEVEL message {fields}`: JSON in production, text elsewhere.
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
   // GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set. In production it is
   // served only with a token, or with METRICS_PUBLIC=true when the network keeps it private.
   METRICS_TOKEN: z.string().min(16).optional(),
   METRICS_PUBLIC: bool.optional(),
   // Bounds each statement /metrics runs at scrape time (outbox depth and age).
   METRICS_COLLECT_TIMEOUT_MS: positiveInt.default(1000),
+  // Traces are on when one of these is set (src/ops/tracing.ts); the OpenTelemetry SDK reads the
+  // rest of its OTEL_* variables (headers, timeout, sampler, service name) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
 });
 
 type Env = z.infer<typeof configSchema>;
@@ -148,6 +155,10 @@ export type Config = Omit<Env, 'INVITE_URL_TEMPLATE'> & {
   INVITE_URL_TEMPLATE: string;
   /** True when INVITE_URL_TEMPLATE is this server's page, so it follows publicUrl to the bound port. */
   inviteUrlDefaulted: boolean;
+  /** Where traces go, when they are on: OTEL_TRACES_EXPORTER, else `otlp` once an OTLP endpoint is set. */
+  tracesExporter: 'otlp' | 'console' | undefined;
+  /** LOG_FORMAT, else JSON in production and text elsewhere. */
+  logFormat: 'json' | 'text';
   graphiql: boolean;
   introspection: boolean;
   demoSeed: boolean;
@@ -173,6 +184,12 @@ function corsOrigins(value: string | undefined, production: boolean, publicUrl: 
 }
 
 export class ConfigError extends Error {}
+
+function tracesExporter(c: Env): Config['tracesExporter'] {
+  if (c.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  if (c.OTEL_TRACES_EXPORTER) return c.OTEL_TRACES_EXPORTER;
+  return c.OTEL_EXPORTER_OTLP_ENDPOINT || c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : undefined;
+}
 
 /** The accept page this server serves (web/), at `publicUrl`. */
 export const defaultInviteUrl = (publicUrl: string) => `${publicUrl}/invite/{token}`;
@@ -256,6 +273,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     production,
     publicUrl,
     corsOrigins: corsOrigins(c.CORS_ORIGINS, production, publicUrl),
+    logFormat: c.LOG_FORMAT ?? (production ? 'json' : 'text'),
+    tracesExporter: tracesExporter(c),
     graphiql: c.GRAPHIQL_ENABLED ?? !production,
     introspection: c.INTROSPECTION_ENABLED ?? !production,
     // The demo account only ever appears on the embedded database, never on a real one.

@@ -48,7 +48,7 @@ export function createJobs(deps: {
     config.EXPIRY_SWEEP_SECONDS > 0
       ? setInterval(() => {
           services.invitations.sweepExpired().catch((error: unknown) => {
-            logger.error('expiry sweep failed', { error: String(error) });
+            logger.error('expiry sweep failed', { err: error });
           });
         }, config.EXPIRY_SWEEP_SECONDS * 1000)
       : undefined;
@@ -65,7 +65,7 @@ export function createJobs(deps: {
           retention
             .runOnce()
             .then((pruned) => logger.debug('retention sweep done', { pruned }))
-            .catch((error: unknown) => logger.error('retention sweep failed', { error: String(error) }))
+            .catch((error: unknown) => logger.error('retention sweep failed', { err: error }))
             .finally(() => {
               pruning = false;
             });

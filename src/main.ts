@@ -6,11 +6,14 @@ import { installLastResort } from './lib/lastResort.js';
 import { createLogger } from './lib/logger.js';
 import { claimDataDir } from './ops/embeddedDataDir.js';
 import { exitOnStartupFailure } from './ops/startupFailure.js';
+import { startTracing } from './ops/tracing.js';
 
 async function main() {
   const config = parseConfig(process.env);
-  installLastResort(createLogger(config.LOG_LEVEL));
+  installLastResort(createLogger(config.LOG_LEVEL, { format: config.logFormat }));
   const dataDir = config.DATABASE_URL ? undefined : claimDataDir(config.DATA_DIR);
+  // Before the database opens: its statements get spans only if tracing is on by then.
+  const tracing = config.tracesExporter ? await startTracing({ exporterName: config.tracesExporter }) : undefined;
   const [{ buildApp }, { ensureDemoAccount }] = await Promise.all([import('./app.js'), import('./accounts/demo.js')]);
   const app = await buildApp(config, { dataDir });
   // From here a signal stops the app cleanly, even while it is still starting.
@@ -20,12 +23,14 @@ async function main() {
     stopping = true;
     app.logger.info(`${signal} received: not ready, finishing requests in flight, then stopping`);
     app.stop().then(
-      () => {
+      async () => {
+        // The last spans leave before the process does.
+        await tracing?.shutdown().catch(() => {});
         app.logger.info('stopped');
         process.exit(0);
       },
       (error: unknown) => {
-        app.logger.error('stop failed', { error: String(error) });
+        app.logger.error('stop failed', { err: error });
         process.exit(1);
       },
     );

@@ -15,6 +15,7 @@ import { checkDatabase, checkRedis } from './ops/dependencies.js';
 import { checkWorkerMatchesApi } from './ops/deployment.js';
 import { StartupError } from './ops/startupError.js';
 import { exitOnStartupFailure } from './ops/startupFailure.js';
+import { startTracing } from './ops/tracing.js';
 import { createWebhookRecorder } from './webhooks/recorder.js';
 import { webhookDrain } from './webhooks/sender.js';
 
@@ -26,11 +27,13 @@ async function main() {
       'DATABASE_URL: required: npm run worker needs DATABASE_URL (the embedded database is served by `npm start`)',
     );
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, { format: config.logFormat });
   installLastResort(logger);
   const privateKeyPem = await loadSigningKey(config);
   await checkDatabase(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS, logger);
   if (config.REDIS_URL) await checkRedis(config.REDIS_URL, config.STARTUP_TIMEOUT_MS, logger);
+  // Before the database opens: its statements get spans only if tracing is on by then.
+  const tracing = config.tracesExporter ? await startTracing({ exporterName: config.tracesExporter }) : undefined;
   const database = openDatabase({ url: config.DATABASE_URL, poolSize: 4, timeoutMs: config.DATABASE_TIMEOUT_MS });
   await migrateDatabase(database, config.DATABASE_URL);
   try {
@@ -65,6 +68,7 @@ async function main() {
     await mailer.close();
     await events.close();
     await database.close();
+    await tracing?.shutdown().catch(() => {});
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown());

@@ -274,6 +274,32 @@ describe('the logger', () => {
     }
   });
 
+  it('writes an error with its stack, scrubbed: in JSON as err.stack, in text on the lines below', () => {
+    const token = newSecretToken().token;
+    const failure = new Error(`no invitation for ${token}`);
+    const json: string[] = [];
+    createLogger('info', { format: 'json', write: (line) => json.push(line) }).error('send failed', { err: failure });
+    const [entry] = json.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entry).toMatchObject({
+      level: 'error',
+      msg: 'send failed',
+      err: { type: 'Error', message: 'no invitation for [redacted]', stack: expect.stringMatching(/\n\s+at /) },
+    });
+    const text: string[] = [];
+    createLogger('info', { write: (line) => text.push(line) }).error('send failed', { err: failure });
+    expect(text[0]).toMatch(
+      /^\S+ ERROR send failed \{"err":\{"type":"Error".*\}\n {4}Error: no invitation for \[redacted\]\n {8}at /,
+    );
+    expect(json.join('') + text.join('')).not.toContain(token);
+  });
+
+  it("writes a child logger's fields on each of its lines", () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { format: 'json', write: (line) => lines.push(line) });
+    logger.child({ requestId: 'req-1' }).info('one', { n: 1 });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ requestId: 'req-1', n: 1, msg: 'one', level: 'info' });
+  });
+
   it('writes nothing below its level', () => {
     const lines: string[] = [];
     const logger = createLogger('warn', { write: (line) => lines.push(line) });

@@ -28,6 +28,12 @@ const Tracked = graphql(`
   }
 `);
 
+const Accept = graphql(`
+  mutation MetricsAccept($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) { __typename }
+  }
+`);
+
 const OrgFeed = graphql(`
   subscription MetricsOrgFeed($organizationId: ID!) {
     invitationEvents(organizationId: $organizationId) { type }
@@ -137,6 +143,16 @@ describe('GET /metrics after a journey', () => {
     });
     expect(hook.status).toBe(200);
 
+    const accepted = await t.gql(Accept, {
+      input: {
+        token: delivered.token,
+        proof: delivered.proof,
+        name: 'Metrics Invitee',
+        password: `pw-${randomUUID()}`,
+      },
+    });
+    expect(accepted.data?.acceptInvitation?.__typename).toBe('AcceptInvitationPayload');
+
     const { text, samples: after } = await scrape(t);
     const moved = (name: string, labels: Record<string, string> = {}) =>
       sampleValue(after, name, labels) - sampleValue(before, name, labels);
@@ -147,6 +163,8 @@ describe('GET /metrics after a journey', () => {
     expect(moved('delivery_outcomes_total', { status: 'FAILED' })).toBe(1);
     expect(moved('delivery_outcomes_total', { status: 'DELIVERED' })).toBe(1);
     expect(moved('delivery_retries_total')).toBe(1);
+    expect(moved('invitation_responses_total', { response: 'ACCEPTED' })).toBe(1);
+    expect(moved('invitation_responses_total', { response: 'DECLINED' })).toBe(0);
     expect(moved('delivery_webhook_events_total', { type: 'delivered', result: 'applied' })).toBe(1);
     expect(moved('graphql_envelop_request', { operationName: 'HelperSendInvitation' })).toBe(4);
     expect(sampleValue(after, 'delivery_outbox_depth', { state: 'QUEUED' })).toBe(0);

@@ -13,6 +13,8 @@ export interface Actor {
   userId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** The request that did it (src/http/requestIds.ts), carried to what it queues; none off HTTP. */
+  requestId?: string | null;
 }
 
 export interface AuditEntry {

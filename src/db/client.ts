@@ -6,8 +6,10 @@ import type { PgAsyncDatabase, PgAsyncTransaction } from 'drizzle-orm/pg-core/as
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { tracingEnabled } from '../lib/tracing.js';
 import { createPoolUsage, guardClient, guardedOptions, type PoolUsage } from './postgresGuard.js';
 import { relations } from './relations.js';
+import { tracePglite, tracePostgres } from './statementSpans.js';
 
 export type Relations = typeof relations;
 export type Db = PgAsyncDatabase<PgQueryResultHKT, Relations>;
@@ -49,8 +51,10 @@ export function openDatabase(options: DatabaseOptions): Database {
         timeoutMs,
       ),
     );
+    const guarded = guardClient(client, timeoutMs, pool);
     return {
-      db: drizzlePostgres({ client: guardClient(client, timeoutMs, pool), relations }) as unknown as Db,
+      // A span per statement only while tracing is on when the database opens (statementSpans.ts).
+      db: drizzlePostgres({ client: tracingEnabled() ? tracePostgres(guarded) : guarded, relations }) as unknown as Db,
       driver: 'postgres',
       pool,
       close: () => client.end({ timeout: 5 }),
@@ -59,7 +63,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = new PGlite(options.dataDir, pgliteOptions());
   return {
-    db: drizzlePglite({ client, relations }) as unknown as Db,
+    db: drizzlePglite({ client: tracingEnabled() ? tracePglite(client) : client, relations }) as unknown as Db,
     driver: 'pglite',
     close: () => client.close(),
   };

@@ -120,7 +120,7 @@ export function createAccountMailing(deps: {
             slots.run(() =>
               sendOne(row).catch((error: unknown) => {
                 // Its lease runs out and another pass takes it over.
-                logger.error('account email crashed', { email: row.id, error: String(error) });
+                logger.error('account email crashed', { email: row.id, err: error });
               }),
             ),
           );

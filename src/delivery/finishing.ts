@@ -10,6 +10,7 @@ import type { Invitation } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { type Metrics, noMetrics } from '../lib/metrics.js';
+import { attemptLogger } from './attemptLog.js';
 import { type Attempt, finishAttempts, scheduleRetry } from './store.js';
 import { recordDeliveryStatus } from './transitions.js';
 
@@ -84,13 +85,13 @@ export function createFinishing({
   async function refused(tx: Tx, log: ChangeLog, refusal: Refusal) {
     const { attempt, tries, error, permanent, responseCode } = refusal;
     if (permanent || tries >= config.DELIVERY_MAX_TRIES) {
-      logger.warn('delivery failed for good', { attempt: attempt.id, tries, error, responseCode });
+      attemptLogger(logger, attempt).warn('delivery failed for good', { tries, error, responseCode });
       const reply = responseCode === undefined ? {} : { responseCode };
       return endWith(tx, log, refusal, 'FAILED', error, { error, tries, ...reply });
     }
     const wait = backoffMs(tries, config.DELIVERY_BACKOFF_BASE_MS, config.DELIVERY_BACKOFF_MAX_MS);
     metrics.deliveryRetry();
-    logger.info('delivery will be retried', { attempt: attempt.id, tries, waitMs: wait, error });
+    attemptLogger(logger, attempt).info('delivery will be retried', { tries, waitMs: wait, error });
     await scheduleRetry(tx, attempt.id, { error, availableAt: new Date(clock.now().getTime() + wait) });
   }
 

@@ -15,12 +15,15 @@
 //   attempt; a conversation outliving it (SMTP_TIMEOUT_MS bounds each of its steps) may be sent
 //   twice by the worker that takes it over: at-least-once, as after a crash.
 import { setTimeout as pause } from 'node:timers/promises';
+import { SpanKind } from '@opentelemetry/api';
 import type { Config } from '../config.js';
 import { isDatabaseUnavailable } from '../db/availability.js';
 import type { Changes } from '../invitations/changes.js';
 import type { Invitation } from '../invitations/store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { inSpan, linksTo } from '../lib/tracing.js';
+import { attemptLogger } from './attemptLog.js';
 import type { Finishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
 import { composeInvitationMail } from './message.js';
@@ -103,12 +106,12 @@ export function createSending(deps: {
   }
 
   /** Records the outcome on the rows as they are now, which a cancel or resend may have changed meanwhile. */
-  function record(ready: Ready, tries: number, outcome: Outcome) {
+  function record(ready: Ready, tries: number, outcome: Outcome, lines: Logger) {
     const { attempt } = ready;
     return changes.committed(async (tx, log) => {
       const [locked] = await lockForSending(tx, [attempt.id], workerId);
       if (locked?.mine.state !== 'SENDING') {
-        logger.warn('delivery lease lost during the conversation', { attempt: attempt.id, outcome: outcome.kind });
+        lines.warn('delivery lease lost during the conversation', { outcome: outcome.kind });
         return;
       }
       const { invitation } = locked;
@@ -142,10 +145,10 @@ export function createSending(deps: {
    * the lease holds: once mailed, an attempt left unrecorded would be mailed again by whoever takes
    * it over.
    */
-  async function recordSurely(ready: Ready, tries: number, outcome: Outcome, leaseEnds: number) {
+  async function recordSurely(ready: Ready, tries: number, outcome: Outcome, leaseEnds: number, lines: Logger) {
     for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
       try {
-        return await record(ready, tries, outcome);
+        return await record(ready, tries, outcome, lines);
       } catch (error) {
         if (!isDatabaseUnavailable(error) || clock.now().getTime() + wait >= leaseEnds) throw error;
         await pause(wait);
@@ -157,7 +160,23 @@ export function createSending(deps: {
    * Checks, sends and records one attempt; rejects only when the database does, with
    * SendNotBegunError when that was before the conversation.
    */
-  async function send(ready: Ready): Promise<void> {
+  function send(ready: Ready): Promise<void> {
+    const { attempt } = ready;
+    // A trace of its own, linked to the request that queued it; its statements are its children.
+    return inSpan(
+      'delivery attempt',
+      {
+        root: true,
+        kind: SpanKind.CONSUMER,
+        links: linksTo(attempt.traceparent),
+        attributes: { 'delivery.attempt': attempt.id, 'delivery.invitation': attempt.invitationId },
+      },
+      () => sendNow(ready),
+    );
+  }
+
+  async function sendNow(ready: Ready): Promise<void> {
+    const lines = attemptLogger(logger, ready.attempt);
     const checkedAt = clock.now().getTime();
     let go: Awaited<ReturnType<typeof check>>;
     try {
@@ -167,7 +186,10 @@ export function createSending(deps: {
     }
     if (!go) return;
     const outcome = await converse(ready, go.invitation, go.sealedLink);
-    await recordSurely(ready, go.tries, outcome, checkedAt + config.DELIVERY_LEASE_SECONDS * 1000);
+    await recordSurely(ready, go.tries, outcome, checkedAt + config.DELIVERY_LEASE_SECONDS * 1000, lines);
+    if (outcome.kind === 'sent') {
+      lines.info('invitation email sent', { tries: go.tries, durationMs: clock.now().getTime() - checkedAt });
+    }
   }
 
   return { send };

@@ -18,6 +18,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { createSlots } from '../lib/slots.js';
 import { createAccountMailing } from './accountEmails.js';
+import { attemptLogger } from './attemptLog.js';
 import { createFinishing } from './finishing.js';
 import type { Mailer } from './mailer.js';
 import { createScreening, type Ready } from './screening.js';
@@ -147,7 +148,7 @@ export function createDeliveryWorker(deps: {
     // Account emails go out beside the invitations, so neither waits for the other's mail server.
     const accountEmails = accountMailing.fill().catch((error: unknown) => {
       // Their leases run out and another pass takes them over.
-      logger.error('account emails crashed', { error: String(error) });
+      logger.error('account emails crashed', { err: error });
       return { handled: 0, settled: Promise.resolve() };
     });
     const others = beside.map((drain) =>
@@ -181,7 +182,7 @@ export function createDeliveryWorker(deps: {
             ready = await screening.validate(claimed);
           } catch (error) {
             // Their leases run out and another pass takes them over.
-            logger.error('delivery batch crashed', { attempts: claimed.length, error: String(error) });
+            logger.error('delivery batch crashed', { attempts: claimed.length, err: error });
           }
           for (const r of ready) {
             started.push(
@@ -194,7 +195,7 @@ export function createDeliveryWorker(deps: {
                 } catch (error) {
                   // Not mailed: the next pass gives it back. Else its lease runs out and another pass takes it over.
                   if (error instanceof SendNotBegunError) notBegun.add(r.attempt.id);
-                  logger.error('delivery send crashed', { attempt: r.attempt.id, error: String(error) });
+                  attemptLogger(logger, r.attempt).error('delivery send crashed', { err: error });
                 } finally {
                   begun.delete(r.attempt.id);
                 }
@@ -252,7 +253,7 @@ export function createDeliveryWorker(deps: {
         return claimed;
       })
       .catch((error: unknown) => {
-        logger.error('delivery pass failed', { error: String(error) });
+        logger.error('delivery pass failed', { err: error });
         return { handled: 0, settled: Promise.resolve() };
       })
       .then(({ handled, settled }) => {

@@ -35,6 +35,8 @@ export interface RequestFacts {
   idempotencyKey?: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** The HTTP request's id (src/http/requestIds.ts); none over graphql-ws. */
+  requestId?: string | null;
 }
 
 // Field-level refusals leave the HTTP status alone: the response may carry other fields' data,
@@ -82,7 +84,12 @@ export async function createContext(db: Db, services: Services, clock: Clock, fa
     db,
     services,
     viewer: resolved && { user: resolved.user },
-    actor: { userId: resolved?.user.id ?? null, ip: facts.ip, userAgent: facts.userAgent },
+    actor: {
+      userId: resolved?.user.id ?? null,
+      ip: facts.ip,
+      userAgent: facts.userAgent,
+      requestId: facts.requestId ?? null,
+    },
     clock,
     credentialExpiresAt: resolved?.expiresAt ?? null,
     idempotencyKey: facts.idempotencyKey ?? null,

@@ -1,5 +1,5 @@
 // The GraphQL server over HTTP and SSE: yoga with the schema, error masking, the request context
-// and its plugins (the HTTP routes, CSRF prevention, the query limits, introspection off,
+// and its plugins (the request log, the HTTP routes, CSRF prevention, the query limits, introspection off,
 // subscriptions ending with their token, SSE event ids for resuming the organisation feed).
 // Talks to the services through the context it builds for each request.
 import type http from 'node:http';
@@ -11,6 +11,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { clientIp } from '../http/clientIp.js';
 import { corsFor, varyOnOrigin } from '../http/cors.js';
+import { requestId } from '../http/requestIds.js';
+import { useRequestLog } from '../http/requestLog.js';
 import type { Clock } from '../lib/clock.js';
 import type { Deadlines } from '../lib/deadlines.js';
 import type { Logger } from '../lib/logger.js';
@@ -44,8 +46,10 @@ export function createGraphQLServer(deps: {
   routes: Plugin[];
   /** Aborted when the server stops: every subscription then ends. */
   stopping?: AbortSignal;
+  /** The operation spans (operationSpans.ts), when tracing is on. */
+  operationSpans?: Plugin;
 }) {
-  const { config, db, services, clock, deadlines, logger, routes, stopping } = deps;
+  const { config, db, services, clock, deadlines, logger, routes, stopping, operationSpans } = deps;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -84,7 +88,7 @@ export function createGraphQLServer(deps: {
           logger.warn('database unavailable', { error: String(original) });
           return unavailable;
         }
-        if (!(original instanceof GraphQLError)) logger.error('unexpected error', { error: String(original) });
+        if (!(original instanceof GraphQLError)) logger.error('unexpected error', { err: original });
         return defaultMaskError(error, message, isDev);
       },
     },
@@ -94,10 +98,14 @@ export function createGraphQLServer(deps: {
         idempotencyKey: initial.request.headers.get('idempotency-key'),
         ip: clientIp(config, initial.request.headers.get('x-forwarded-for'), initial.req?.socket.remoteAddress),
         userAgent: initial.request.headers.get('user-agent'),
+        requestId: requestId(initial.request),
       };
       return createContext(db, services, clock, facts);
     },
     plugins: [
+      // First, so it times and logs every request, those the routes answer included.
+      useRequestLog(logger),
+      ...(operationSpans ? [operationSpans] : []),
       ...routes,
       varyOnOrigin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'graphql-preflight'] }),

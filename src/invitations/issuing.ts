@@ -87,7 +87,7 @@ export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
     const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
     // Sent together, one round trip. Only the email carries the mailbox proof.
     await Promise.all([
-      outbox.queue(tx, invitation, proofs.mailboxLink(link, token.token)),
+      outbox.queue(tx, invitation, proofs.mailboxLink(link, token.token), actor.requestId),
       appendEvent(tx, log, invitation, {
         type: 'CREATED',
         at: clock.now(),

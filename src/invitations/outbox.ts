@@ -4,6 +4,9 @@ import type { Tx } from '../db/client.js';
 import type { Invitation } from './store.js';
 
 export interface Outbox {
-  /** Queues the email carrying `link` for `invitation`; older attempts still queued are superseded by it. */
-  queue(tx: Tx, invitation: Invitation, link: string): Promise<void>;
+  /**
+   * Queues the email carrying `link` for `invitation`; older attempts still queued are superseded
+   * by it. `requestId` names the request that queued it, for the delivery's log lines.
+   */
+  queue(tx: Tx, invitation: Invitation, link: string, requestId?: string | null): Promise<void>;
 }

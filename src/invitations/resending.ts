@@ -89,7 +89,7 @@ export function createResending(deps: SendingDeps & { config: ResendingConfig })
     });
     const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
     // Only the email carries the mailbox proof.
-    await outbox.queue(tx, invitation, proofs.mailboxLink(link, token.token));
+    await outbox.queue(tx, invitation, proofs.mailboxLink(link, token.token), actor.requestId);
     await appendEvent(tx, log, invitation, {
       type: 'RESENT',
       at: clock.now(),

@@ -77,8 +77,16 @@ export function createInvitationService(deps: {
     cancel: withdrawing.cancel,
     preview: responding.preview,
     pendingFor: responding.pendingFor,
-    accept: responding.accept,
-    decline: responding.decline,
+    accept: async (...args: Parameters<typeof responding.accept>) => {
+      const accepted = await responding.accept(...args);
+      if (accepted.ok) metrics.invitationResponse('ACCEPTED');
+      return accepted;
+    },
+    decline: async (...args: Parameters<typeof responding.decline>) => {
+      const declined = await responding.decline(...args);
+      if (declined.ok) metrics.invitationResponse('DECLINED');
+      return declined;
+    },
     sweepExpired: expiry.sweepExpired,
   };
 }

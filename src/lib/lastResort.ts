@@ -27,7 +27,7 @@ export function isKnownDependencyFailure(error: unknown): boolean {
 
 export function installLastResort(logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): void {
   const handle = (kind: string) => (error: unknown) => {
-    const detail = { error: String(error), stack: error instanceof Error ? error.stack : undefined };
+    const detail = { err: error };
     if (isKnownDependencyFailure(error)) {
       logger.error(`${kind} from a dependency's lost connection; still serving`, detail);
       return;

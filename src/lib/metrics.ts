@@ -10,6 +10,8 @@ export interface Metrics {
   deliveryOutcome(status: string, count?: number): void;
   /** A refused send was scheduled to be tried again. */
   deliveryRetry(): void;
+  /** An invitee accepted or declined an invitation. */
+  invitationResponse(response: 'ACCEPTED' | 'DECLINED'): void;
   /** A provider webhook event, by its type and what applying it did. */
   webhookEvent(type: string, result: 'applied' | 'duplicate' | 'unmatched'): void;
   /** An outbound webhook request ended: SUCCEEDED, RETRY (failed, tried again later) or FAILED (for good). */
@@ -20,6 +22,7 @@ export const noMetrics: Metrics = {
   invitationSend: () => {},
   deliveryOutcome: () => {},
   deliveryRetry: () => {},
+  invitationResponse: () => {},
   webhookEvent: () => {},
   webhookDelivery: () => {},
 };

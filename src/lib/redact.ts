@@ -19,6 +19,10 @@ const SECRET_TEXT: [RegExp, string][] = [
   // The accept page's path and the mailbox proof in an emailed link's fragment, whatever the token.
   [/\/invite\/[^\s"'<>#?&]+/gi, `/invite/${REDACTED}`],
   [/#proof=[^\s"'<>&]*/gi, `#proof=${REDACTED}`],
+  // A token in a link's fragment or query (the password reset and email verification links).
+  [/([#?&](?:token|access_token|code)=)[^\s"'<>&]*/gi, `$1${REDACTED}`],
+  // A Cookie or Set-Cookie header quoted whole in text.
+  [/\b((?:set-)?cookie:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
   // An argon2 password hash (a failed query's parameters may quote one).
   [/\$argon2(?:id|i|d)\$[^\s"',]+/g, REDACTED],
   // The password of a URL's user info: smtp://user:password@host, postgres://user:password@host.
@@ -35,8 +39,11 @@ export function redactText(text: string): string {
 export function redact(value: unknown, within = new Set<object>()): unknown {
   if (typeof value === 'string') return redactText(value);
   if (typeof value !== 'object' || value === null) return value;
-  // An error's own fields are not enumerable, and its stack repeats the message: keep name and message.
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+  // An error's own fields are not enumerable: keep name, message and stack (the logger serializes
+  // the errors of a line's own fields with pino's err serializer before they get here).
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) };
+  }
   // What JSON.stringify would write for a Date, a URL, a Buffer: its toJSON(), scrubbed in turn.
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   const json: unknown = typeof toJSON === 'function' ? toJSON.call(value) : value;

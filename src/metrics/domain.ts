@@ -47,6 +47,13 @@ export function createDomainMetrics(registry: Registry): Metrics {
     registers,
   });
   for (const outcome of ['SUCCEEDED', 'RETRY', 'FAILED']) webhookDeliveries.labels(outcome).inc(0);
+  const responses = new Counter({
+    name: 'invitation_responses_total',
+    help: 'Invitations accepted or declined by their invitee, by response (ACCEPTED, DECLINED).',
+    labelNames: ['response'],
+    registers,
+  });
+  for (const response of ['ACCEPTED', 'DECLINED']) responses.labels(response).inc(0);
   // Present at zero from the first scrape, so rates and ratios exist before the first event.
   for (const status of ['SENT', 'FAILED', 'REJECTED', 'SUPERSEDED', 'DELIVERED', 'BOUNCED'])
     outcomes.labels(status).inc(0);
@@ -60,6 +67,7 @@ export function createDomainMetrics(registry: Registry): Metrics {
     },
     deliveryOutcome: (status, count = 1) => outcomes.labels(status).inc(count),
     deliveryRetry: () => retries.inc(),
+    invitationResponse: (response) => responses.labels(response).inc(),
     webhookEvent: (type, result) => webhookEvents.labels(type, result).inc(),
     webhookDelivery: (outcome) => webhookDeliveries.labels(outcome).inc(),
   };

@@ -149,6 +149,10 @@ export const deliveryAttempts = pgTable(
     lockedBy: text('locked_by'),
     lastError: text('last_error'),
     messageId: text('message_id'),
+    /** The HTTP request that queued it (x-request-id), named on the delivery's log lines. */
+    requestId: text('request_id'),
+    /** The W3C traceparent of the operation that queued it, when traces are on: its attempt's span links to it. */
+    traceparent: text('traceparent'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
