@@ -57,8 +57,6 @@ async function main() {
     beside: [webhookDrain({ db: database.db, clock: systemClock, config, sealer, logger })],
     id: config.WORKER_ID,
   });
-  worker.start();
-  logger.info('delivery worker started');
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -71,8 +69,11 @@ async function main() {
     await tracing?.shutdown().catch(() => {});
     process.exit(0);
   };
+  // Listening before it says it started: a signal sent on that line finds the handler.
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
+  worker.start();
+  logger.info('delivery worker started');
 }
 
 main().catch(exitOnStartupFailure);
