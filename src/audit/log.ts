@@ -27,6 +27,12 @@ export interface AuditEntry {
 
 export interface AuditLog {
   record(db: Executor, actor: Actor, entry: AuditEntry): Promise<void>;
+  /**
+   * Takes the organisation's chain now, for the rest of the transaction (record() takes it too).
+   * For a transaction that would otherwise lock a row, then the chain, while every change takes
+   * the chain first: taken first, the two wait in one order and cannot deadlock.
+   */
+  lockChain(tx: Executor, organizationId: string): Promise<void>;
 }
 
 export function createAuditLog({ clock }: { clock: Clock }): AuditLog {
@@ -52,6 +58,7 @@ export function createAuditLog({ clock }: { clock: Clock }): AuditLog {
       // The lock serialises appends to one chain until commit: the caller's transaction, or one of its own.
       await (db instanceof PgAsyncTransaction ? append(db) : db.transaction(append));
     },
+    lockChain: (tx, organizationId) => lockChain(tx, organizationId),
   };
 }
 

@@ -177,6 +177,9 @@ export function createWebhookEndpoints(deps: {
       return transactionResult(db, async (tx) => {
         const found = await managed(tx, input.endpointId, actor);
         if (!found.ok) return found;
+        // A delete conflicts with the KEY SHARE of a transaction queueing deliveries, which holds
+        // the audit chain: take the chain first, as that one did.
+        await audit.lockChain(tx, found.value.organizationId);
         await deleteEndpoint(tx, found.value.id);
         await record(tx, actor, found.value, 'webhook_endpoint.deleted', { before: shown(found.value) });
         return ok(found.value);

@@ -39,8 +39,13 @@ export async function endpointById(executor: Executor, id: string): Promise<Endp
   return row;
 }
 
+/**
+ * Locks an endpoint against other changes to it. NO KEY UPDATE: the transactions that queue
+ * deliveries for it (holding the audit chain) only take the foreign key's KEY SHARE, which this
+ * lets through, so a change to the endpoint never waits on them while they wait on it.
+ */
 export async function lockEndpoint(tx: Tx, id: string): Promise<Endpoint | undefined> {
-  const [row] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for('update');
+  const [row] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for('no key update');
   return row;
 }
 
