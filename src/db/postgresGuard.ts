@@ -70,9 +70,25 @@ export function guardedOptions<T extends postgres.Options<never>>(options: T, ti
   };
 }
 
-/** The client Drizzle gets: prepares every statement and keeps the rules above. */
+/** text[]: registered by postgres.js's array-type fetch together with every other array type. */
+const TEXT_ARRAY_OID = 1009;
+
+/**
+ * The client Drizzle gets: prepares every statement and keeps the rules above. And once the pool
+ * knows the array types, new connections no longer fetch them: postgres.js 3.4.9 fetches them on
+ * every connection in a promise nothing handles, so a connection lost during that fetch (a
+ * reconnect while the database restarts) is an unhandled rejection. The first fetch registers
+ * the parsers in the pool's shared options, where they stay.
+ */
 export function guardClient(client: postgres.Sql, timeoutMs: number, usage = createPoolUsage(0)): postgres.Sql {
-  return wrap(client, undefined, timeoutMs, usage);
+  const options = client.options as unknown as { fetch_types: boolean; parsers: Record<number, unknown> };
+  const guarded = wrap(client, undefined, timeoutMs, usage);
+  return new Proxy(guarded, {
+    get(target, key, receiver) {
+      if (options.fetch_types && options.parsers[TEXT_ARRAY_OID]) options.fetch_types = false;
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }
 
 type Settle = (value: unknown) => unknown;

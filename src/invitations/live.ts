@@ -209,14 +209,38 @@ export function createLiveService({
       }
     }
 
+    /**
+     * Delivers a live event after the organisation's earlier committed events it has not delivered
+     * yet, read from the timeline: an event published by another process may overtake an earlier
+     * one on the bus (a worker's SENDING, the CREATED of the instance that sent the invitation),
+     * and each subscriber still sees them in order. The overtaken one, arriving later, is known.
+     */
+    async function deliverInOrder(change: InvitationChange) {
+      if (delivered.has(change.seq)) return;
+      watermark = Math.max(watermark, await opened);
+      if (change.seq > watermark) {
+        try {
+          const page = await organizationEventsAfter(db, organizationId, watermark, DELIVERY_SLICE);
+          const earlier = page.filter((row) => row.seq < change.seq && !delivered.has(row.seq));
+          const current = await Promise.all(earlier.map((row) => byId(row.invitationId)));
+          for (const [i, row] of earlier.entries()) {
+            const invitation = current[i];
+            if (closed || !invitation || !remember(row.seq)) continue;
+            await deliver(changeOf(row, invitation));
+          }
+        } catch {
+          // The timeline is out of reach: the event goes as it came.
+        }
+      }
+      if (remember(change.seq)) await deliver(change);
+    }
+
     void (async () => {
       let failure: { error: unknown } | undefined;
       try {
         for (let next = await changes.next(); !next.done; next = await changes.next()) {
           const change = next.value;
-          await enqueue(async () => {
-            if (remember(change.seq)) await deliver(change);
-          });
+          await enqueue(() => deliverInOrder(change));
         }
       } catch (error) {
         failure = { error };
