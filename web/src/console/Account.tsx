@@ -53,8 +53,7 @@ export function NewOrganization({ onCreated }: { onCreated: (organizationId: str
         setErrors({});
         const name = String(new FormData(event.currentTarget).get('name') ?? '');
         if (!name.trim()) return setErrors({ name: 'Enter a name for the organization.' });
-        const payload = (await create({ input: { name } }, { additionalTypenames: ['Membership'] })).data
-          ?.createOrganization;
+        const payload = (await create({ input: { name } })).data?.createOrganization;
         if (payload?.__typename === 'CreateOrganizationPayload') {
           setOpen(false);
           onCreated(payload.organization.id);

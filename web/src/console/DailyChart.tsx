@@ -5,6 +5,11 @@ type Day = { period: string; invited: number; accepted: number };
 
 const HEIGHT = 120;
 
+/** One bar, `share` of the chart's height tall, standing on its baseline. */
+function Bar({ kind, x, share }: { kind: 'invited' | 'accepted'; x: number; share: number }) {
+  return <rect className={kind} x={x} width={4} y={HEIGHT - share * HEIGHT} height={share * HEIGHT} />;
+}
+
 export function DailyChart({ days }: { days: Day[] }) {
   const busiest = Math.max(0, ...days.map((d) => d.invited));
   const top = Math.max(1, busiest);
@@ -27,20 +32,8 @@ export function DailyChart({ days }: { days: Day[] }) {
         {days.map((d, i) => (
           <g key={d.period} data-day={d.period} data-invited={d.invited} data-accepted={d.accepted}>
             <title>{`${d.period}: ${d.invited} invited, ${d.accepted} accepted`}</title>
-            <rect
-              className="invited"
-              x={i * 10 + 1}
-              width={4}
-              y={HEIGHT - (d.invited / top) * HEIGHT}
-              height={(d.invited / top) * HEIGHT}
-            />
-            <rect
-              className="accepted"
-              x={i * 10 + 5}
-              width={4}
-              y={HEIGHT - (d.accepted / top) * HEIGHT}
-              height={(d.accepted / top) * HEIGHT}
-            />
+            <Bar kind="invited" x={i * 10 + 1} share={d.invited / top} />
+            <Bar kind="accepted" x={i * 10 + 5} share={d.accepted / top} />
           </g>
         ))}
       </svg>
