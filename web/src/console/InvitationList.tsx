@@ -31,7 +31,7 @@ export function InvitationList({ organizationId }: { organizationId: string }) {
   const after = cursors.at(-1);
   // An empty page holds no Invitation, so name the type: a send or a cancel refreshes the page and its total.
   const context = useMemo(() => ({ additionalTypenames: ['Invitation'] }), []);
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const [{ data, fetching, error, operation }, refetch] = useQuery({
     query: Invitations,
     context,
     variables: {
@@ -85,6 +85,13 @@ export function InvitationList({ organizationId }: { organizationId: string }) {
   const rows = [...fresh, ...listed].map((row) => live[row.id] ?? row);
   const total = data?.invitations?.totalCount;
   const page = data?.invitations?.pageInfo;
+  // While another page loads, urql keeps showing the last one: the label names the page on screen
+  // (one the cursors no longer hold is the page just left by Previous), and Next waits until it is
+  // the page asked for.
+  const shownAfter = operation?.variables.after;
+  const shownIndex = shownAfter === undefined ? -1 : cursors.indexOf(shownAfter);
+  const shownPage = shownAfter === undefined ? 1 : shownIndex === -1 ? cursors.length + 2 : shownIndex + 2;
+  const showingRequested = shownAfter === after;
 
   return (
     <section aria-labelledby="invitations-heading">
@@ -144,12 +151,12 @@ export function InvitationList({ organizationId }: { organizationId: string }) {
           Previous page
         </button>
         <span>
-          Page {cursors.length + 1}
+          Page {shownPage}
           {total !== undefined && ` of ${Math.max(1, Math.ceil(total / PAGE_SIZE))}`}
         </span>
         <button
           type="button"
-          disabled={!page?.hasNextPage || !page.endCursor}
+          disabled={!showingRequested || !page?.hasNextPage || !page.endCursor}
           onClick={() => page?.endCursor && setCursors((c) => [...c, page.endCursor as string])}
         >
           Next page
