@@ -10,7 +10,7 @@ export function AuditLog({ organizationId }: { organizationId: string }) {
   // The cursors of the pages before this one: `after` is the last of them.
   const [cursors, setCursors] = useState<string[]>([]);
   const after = cursors.at(-1);
-  const [{ data, fetching, error }] = useQuery({
+  const [{ data, fetching, error, operation }] = useQuery({
     query: AuditLogQuery,
     variables: { organizationId, ...(after ? { after } : {}) },
     requestPolicy: 'cache-and-network',
@@ -49,7 +49,7 @@ export function AuditLog({ organizationId }: { organizationId: string }) {
       {fetching && !data && <p role="status">Loading the audit log…</p>}
       {error && <p role="alert">The audit log could not be loaded. Reload the page to try again.</p>}
       {log && (
-        <table className="stats audit">
+        <table className="stats audit" aria-busy={fetching}>
           <thead>
             <tr>
               <th scope="col">When</th>
@@ -85,7 +85,8 @@ export function AuditLog({ organizationId }: { organizationId: string }) {
         <button
           type="button"
           className="secondary"
-          disabled={!log?.pageInfo.hasNextPage}
+          // urql shows the last page while the next loads: Older waits for the page asked for.
+          disabled={operation?.variables.after !== after || !log?.pageInfo.hasNextPage}
           onClick={() => log?.pageInfo.endCursor && setCursors((c) => [...c, log.pageInfo.endCursor as string])}
         >
           Older
