@@ -1,12 +1,18 @@
-// A new embedded database is created (initdb) in a short-lived child process: PGlite runs initdb
-// in a second WASM instance whose memory (about 450 MB) the server would otherwise keep resident
-// until a garbage collection that an idle process may never run. The server then opens the
-// existing directory, as on every later start.
+// A new embedded database is a copy of a template: initdb inside PGlite's WASM takes seconds (about
+// 5.5 on this machine kind), copying what it wrote takes a few milliseconds. The template is made
+// once per install (`npm install` runs dist/db/template-cli.js) for this PGlite version
+// and these start parameters, under node_modules/.cache; a server that finds none makes it first.
+// initdb runs in a short-lived child process: PGlite runs it in a second WASM instance whose
+// memory (about 450 MB) the server would otherwise keep resident until a garbage collection that
+// an idle process may never run. The server then opens the directory, as on every later start.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pgliteOptions } from './client.js';
+
+const MARKER = 'PG_VERSION';
 
 const CHILD = `
 const [entry, dir, options] = process.argv.slice(1);
@@ -14,11 +20,23 @@ const { PGlite } = require(entry);
 PGlite.create(dir, JSON.parse(options)).then((db) => db.close());
 `;
 
-/** Creates the database in `dataDir` unless it already holds one (PG_VERSION). */
-export async function initDataDir(dataDir: string): Promise<void> {
-  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
-  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const child = spawn(process.execPath, ['-e', CHILD, entry, dataDir, JSON.stringify(pgliteOptions())], {
+const pgliteEntry = () => createRequire(import.meta.url).resolve('@electric-sql/pglite');
+
+const pglitePackageDir = () => path.resolve(path.dirname(pgliteEntry()), '..');
+
+/** This install's cache: node_modules/@electric-sql/pglite → node_modules/.cache/invitation-api. */
+const installCacheDir = () => path.resolve(pglitePackageDir(), '..', '..', '.cache', 'invitation-api');
+
+/** Where the template for this PGlite version and these start parameters lives under `cacheDir`. */
+function dataDirTemplatePath(cacheDir: string): string {
+  const packageJson = readFileSync(path.join(pglitePackageDir(), 'package.json'), 'utf8');
+  const { version } = JSON.parse(packageJson) as { version: string };
+  const options = createHash('sha256').update(JSON.stringify(pgliteOptions())).digest('hex').slice(0, 12);
+  return path.join(cacheDir, `pglite-${version}-${options}`);
+}
+
+async function runInitdb(dataDir: string): Promise<void> {
+  const child = spawn(process.execPath, ['-e', CHILD, pgliteEntry(), dataDir, JSON.stringify(pgliteOptions())], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -31,4 +49,42 @@ export async function initDataDir(dataDir: string): Promise<void> {
   });
   if (code !== 0)
     throw new Error(`creating the embedded database in ${dataDir} failed (exit ${code}): ${stderr.trim()}`);
+}
+
+/**
+ * The template's path, made first when missing. It is written beside its final place and renamed
+ * into it, so a reader never sees half of one and two makers at once both end with one.
+ */
+export async function prepareDataDirTemplate(cacheDir = installCacheDir()): Promise<string> {
+  const template = dataDirTemplatePath(cacheDir);
+  if (existsSync(path.join(template, MARKER))) return template;
+  const partial = `${template}.${randomUUID()}.partial`;
+  mkdirSync(partial, { recursive: true });
+  try {
+    await runInitdb(partial);
+    renameSync(partial, template);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    // Another process renamed its template into place first: use that one.
+    if (!existsSync(path.join(template, MARKER))) throw error;
+  }
+  return template;
+}
+
+/** Creates the database in `dataDir` unless it already holds one (PG_VERSION). */
+export async function initDataDir(dataDir: string, cacheDir = installCacheDir()): Promise<void> {
+  if (existsSync(path.join(dataDir, MARKER))) return;
+  let template: string;
+  try {
+    template = await prepareDataDirTemplate(cacheDir);
+  } catch {
+    // No template can be kept (a read-only install, say): create this one directory directly.
+    await runInitdb(dataDir);
+    return;
+  }
+  // PG_VERSION last: a copy cut short is not taken for a database on the next start.
+  for (const entry of readdirSync(template)) {
+    if (entry !== MARKER) cpSync(path.join(template, entry), path.join(dataDir, entry), { recursive: true });
+  }
+  cpSync(path.join(template, MARKER), path.join(dataDir, MARKER));
 }
