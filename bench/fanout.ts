@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { graphql as graphqlRequest, percentile } from './lib.js';
+import { graphql as graphqlRequest, percentile, reply } from './lib.js';
 
 export interface FanoutFigures {
   subscribers: number;
@@ -28,21 +28,6 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const SEND = `mutation FanoutSend($input: SendInvitationInput!) {
   sendInvitation(input: $input) { __typename ... on SendInvitationPayload { invitation { id } } }
 }`;
-
-/** Resolves with the next IPC message of `child` that has `key`. */
-function reply<T>(child: ChildProcess, key: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: Record<string, unknown>) => {
-      if (!(key in message)) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(message[key] as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`child exited with code ${code}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
 
 /** What fan-out is measured against: a server process and how to make it publish one event. */
 export interface FanoutTarget {

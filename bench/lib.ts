@@ -1,9 +1,12 @@
 // Pieces shared by the benchmark runner (bench/run.ts) and its server processes (bench/server.ts):
-// a closed-loop load generator, latency statistics, a keep-alive HTTP client and the raw SQL floors.
+// a closed-loop load generator, latency statistics, a server process's CPU time, a keep-alive HTTP
+// client and the raw SQL floors.
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type postgres from 'postgres';
+import { newSecretToken } from '../src/lib/secretTokens.js';
 
 /** Connections per pool, the same for the API and for the floors so neither gets more of the database. */
 export const POOL_SIZE = 10;
@@ -76,6 +79,51 @@ export async function runLoad(
   };
 }
 
+/** Resolves with the next IPC message of `child` that has `key`. */
+export function reply<T>(child: ChildProcess, key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Record<string, unknown>) => {
+      if (!(key in message)) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message[key] as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`child exited with code ${code}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** The CPU time (user + system, ms) a server process (bench/server.ts) has used since it started. */
+export async function serverCpuMs(server: ChildProcess): Promise<number> {
+  const answer = reply<NodeJS.CpuUsage>(server, 'cpu');
+  server.send('cpu');
+  const { user, system } = await answer;
+  return (user + system) / 1000;
+}
+
+export type ServerLoadResult = LoadResult & {
+  /** The server process's CPU time over the window, per correct answer. */
+  serverCpuMsPerRequest: number;
+};
+
+/**
+ * runLoad against a server process, with the CPU time that process spent during the window (read
+ * over IPC just before and just after it) per correct answer: where throughput is bound by the
+ * database or by the load generator sharing the cores, this is what the server's own code costs.
+ */
+export async function runServerLoad(
+  server: ChildProcess,
+  concurrency: number,
+  durationMs: number,
+  request: (client: number, seq: number) => Promise<true | string>,
+): Promise<ServerLoadResult> {
+  const before = await serverCpuMs(server);
+  const load = await runLoad(concurrency, durationMs, request);
+  const after = await serverCpuMs(server);
+  return { ...load, serverCpuMsPerRequest: (after - before) / load.ok };
+}
+
 /** One socket per client, kept alive, so the benchmark measures requests and not TCP handshakes. */
 export function keepAliveAgent(sockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: sockets });
@@ -138,19 +186,20 @@ export async function graphql<T>(
  * hash-chained audit row) in one transaction, without GraphQL, policy checks or rate-limit
  * counters. The audit row takes the chain lock and reads the previous hash, as any correct
  * appender to the chain must; the hash is computed like the real one (SHA-256 over prev + content).
+ * Resolves with what a send answers (bench/server.ts's yoga mode shows it): the new row's id and
+ * statuses, and the link token, made as the API makes one.
  */
 export async function rawSend(sql: postgres.Sql, organizationId: string, inviterId: string, email: string) {
-  const selector = randomBytes(12).toString('base64url');
-  const verifierHash = createHash('sha256').update(randomBytes(32)).digest('hex');
+  const { token, selector, verifierHash } = newSecretToken();
   const now = new Date();
   const expires = new Date(now.getTime() + 7 * 86_400_000);
-  await sql.begin(async (tx) => {
-    const [invitation] = await tx<{ id: string }[]>`
+  return sql.begin(async (tx) => {
+    const [invitation] = await tx<{ id: string; status: string; delivery_status: string; expires_at: Date }[]>`
       insert into invitations (organization_id, email, role, token_selector, token_verifier_hash,
                                last_sent_at, expires_at, invited_by_id, created_at, updated_at)
       values (${organizationId}, ${email}, 'MEMBER', ${selector}, ${verifierHash},
               ${now}, ${expires}, ${inviterId}, ${now}, ${now})
-      returning id`;
+      returning id, status, delivery_status, expires_at`;
     if (!invitation) throw new Error('insert returned no invitation');
     await tx`
       insert into delivery_attempts (invitation_id, organization_id, attempt, sealed_link, available_at, created_at)
@@ -171,6 +220,13 @@ export async function rawSend(sql: postgres.Sql, organizationId: string, inviter
       insert into audit_log (organization_id, actor_id, action, target_type, target_id, data, created_at, prev_hash, hash)
       values (${organizationId}, ${inviterId}, 'invitation.created', 'Invitation', ${invitation.id},
               ${tx.json(data)}, ${now}, ${prevHash}, ${hash})`;
+    return {
+      id: invitation.id,
+      status: invitation.status,
+      deliveryStatus: invitation.delivery_status,
+      expiresAt: invitation.expires_at,
+      token,
+    };
   });
 }
 
