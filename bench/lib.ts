@@ -2,7 +2,7 @@
 // a closed-loop load generator, latency statistics, a server process's CPU time, a keep-alive HTTP
 // client and the raw SQL floors.
 import type { ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type postgres from 'postgres';
@@ -253,5 +253,60 @@ export async function rawList(sql: postgres.Sql, organizationId: string) {
       expiresAt: r.expires_at,
     })),
     hasNextPage: rows.length > 100,
+  };
+}
+
+/** The operations the benchmark sends, over GraphQL. */
+export const SIGN_UP = `mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    __typename
+    ... on SignUpPayload { token organization { id } user { id } }
+    ... on UserError { code message }
+  }
+}`;
+
+export const SEND = `mutation Send($input: SendInvitationInput!) {
+  sendInvitation(input: $input) {
+    __typename
+    ... on SendInvitationPayload { inviteUrl invitation { id status deliveryStatus expiresAt } }
+    ... on UserError { code message }
+  }
+}`;
+
+export const LIST = `query List($organizationId: ID!) {
+  invitations(organizationId: $organizationId, first: 100) {
+    edges { cursor node { id email role status deliveryStatus attempts createdAt expiresAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** The measured server's settings: what a deployment runs, with limits high enough that none refuses. */
+export function benchEnv(databaseUrl: string, dataDir: string): Record<string, string> {
+  // NODE_ENV=production: what a deployment runs (masked errors, no GraphiQL); it needs a key.
+  const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  });
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(POOL_SIZE),
+    DATA_DIR: dataDir,
+    JWT_PRIVATE_KEY: String(key),
+    LOG_LEVEL: 'silent',
+    WORKER_ENABLED: 'false',
+    EXPIRY_SWEEP_SECONDS: '0',
+    DEMO_SEED: 'false',
+    // Said explicitly, as production asks: the API sends no mail here (its worker is off; the
+    // delivery phase gives SMTP_URL), and no invitee follows a link.
+    ALLOW_FILE_MAILER: 'true',
+    ALLOW_LOCAL_INVITE_URL: 'true',
+    ALLOW_EMBEDDED_DATABASE: 'true',
+    // High enough that no limit refuses during the run: the benchmark measures the work, not refusals.
+    INVITATION_RATE_LIMIT_HOUR: '10000000',
+    INVITATION_RATE_LIMIT_DAY: '10000000',
+    INVITATION_RATE_LIMIT_WEEK: '10000000',
+    RESEND_COOLDOWN_SECONDS: '0',
+    RESEND_DAILY_CAP: '10000000',
   };
 }
