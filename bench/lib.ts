@@ -310,3 +310,15 @@ export function benchEnv(databaseUrl: string, dataDir: string): Record<string, s
     RESEND_DAILY_CAP: '10000000',
   };
 }
+
+/** `count` pending invitations for the list, straight in SQL (only the read path is measured), one second apart. */
+export async function seedListInvitations(sql: postgres.Sql, organizationId: string, inviterId: string, count: number) {
+  await sql`
+    insert into invitations (organization_id, email, role, token_selector, token_verifier_hash,
+                             last_sent_at, expires_at, invited_by_id, created_at, updated_at)
+    select ${organizationId}, 'seed-' || i || '@bench.example.com', 'MEMBER',
+           md5(random()::text || i), md5(i::text), now(), now() + interval '7 days', ${inviterId},
+           now() - i * interval '1 second', now() - i * interval '1 second'
+    from generate_series(1, ${count}) as i`;
+  await sql`analyze`;
+}

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { configSchema } from '../src/config.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
-import { benchEnv, graphql, keepAliveAgent, LIST, runLoad, SEND, SIGN_UP } from './lib.js';
+import { benchEnv, graphql, keepAliveAgent, LIST, runLoad, SEND, SIGN_UP, seedListInvitations } from './lib.js';
 
 const [operation = 'send', secondsArg = '10'] = process.argv.slice(2);
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -146,14 +146,12 @@ async function main() {
   }
   const listOwner = owners.pop() as (typeof owners)[number];
   const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  await sql`
-    insert into invitations (organization_id, email, role, token_selector, token_verifier_hash,
-                             last_sent_at, expires_at, invited_by_id, created_at, updated_at)
-    select ${decodeGlobalID(listOwner.organization.id).id}, 'seed-' || i || '@bench.example.com', 'MEMBER',
-           md5(random()::text || i), md5(i::text), now(), now() + interval '7 days', ${decodeGlobalID(listOwner.user.id).id},
-           now() - i * interval '1 second', now() - i * interval '1 second'
-    from generate_series(1, 1000) as i`;
-  await sql`analyze`;
+  await seedListInvitations(
+    sql,
+    decodeGlobalID(listOwner.organization.id).id,
+    decodeGlobalID(listOwner.user.id).id,
+    1000,
+  );
   const tag = randomBytes(3).toString('hex');
   const request =
     operation === 'send'

@@ -40,6 +40,7 @@ import {
   SEND,
   type ServerLoadResult,
   SIGN_UP,
+  seedListInvitations,
 } from './lib.js';
 import { benchStartup, STARTUP_BUDGETS, type StartupFigures } from './startup.js';
 import { benchWeb, WEB_BUDGETS, type WebFigures } from './web.js';
@@ -454,15 +455,7 @@ async function main(): Promise<number> {
     const listOwner = owners.pop() as Owner;
     log(`signed up ${owners.length + 1 + analyticsOwners.length} owners`);
 
-    // 1,000 invitations for the list, straight in SQL: only the read path is measured.
-    await checkSql`
-      insert into invitations (organization_id, email, role, token_selector, token_verifier_hash,
-                               last_sent_at, expires_at, invited_by_id, created_at, updated_at)
-      select ${listOwner.organizationId}, 'seed-' || i || '@bench.example.com', 'MEMBER',
-             md5(random()::text || i), md5(i::text), now(), now() + interval '7 days', ${listOwner.userId},
-             now() - i * interval '1 second', now() - i * interval '1 second'
-      from generate_series(1, ${SEED_INVITATIONS}) as i`;
-    await checkSql`analyze`;
+    await seedListInvitations(checkSql, listOwner.organizationId, listOwner.userId, SEED_INVITATIONS);
     log(`seeded ${SEED_INVITATIONS} invitations`);
 
     // Statements per request, on the counting app (see statementCounter).
@@ -496,18 +489,18 @@ async function main(): Promise<number> {
     log(`counted statements (${counter.method})`);
 
     // --- send: API ---
-    const sendOverHttp = (prefix: string) => async (client: number, seq: number) => {
+    const sendOverGraphql = (endpoint: string, prefix: string) => async (client: number, seq: number) => {
       const owner = owners[client] as Owner;
       const { status, text } = await httpRequest(
         agent,
-        graphqlUrl,
+        endpoint,
         { query: SEND, variables: sendInput(owner, `${prefix}${client}-${seq}@bench.example.com`) },
         { authorization: `Bearer ${owner.token}` },
       );
       return status === 200 && text.includes('"__typename":"SendInvitationPayload"') ? true : `HTTP ${status}: ${text}`;
     };
-    await runLoad(CONCURRENCY, WARMUP_MS, sendOverHttp('warm-api-'));
-    const sendApiLoad = await runServerLoad(api.child, CONCURRENCY, DURATION_MS, sendOverHttp('api-'));
+    await runLoad(CONCURRENCY, WARMUP_MS, sendOverGraphql(graphqlUrl, 'warm-api-'));
+    const sendApiLoad = await runServerLoad(api.child, CONCURRENCY, DURATION_MS, sendOverGraphql(graphqlUrl, 'api-'));
     const sendApiRows = await rowsByPrefix(checkSql, 'api-');
     log(`send API: ${fmt(sendApiLoad.throughput)} req/s`);
 
@@ -638,18 +631,8 @@ async function main(): Promise<number> {
     const yoga = await startServer('yoga', env);
     children.push(yoga.child);
     const yogaUrl = `${yoga.url}/graphql`;
-    const sendOverYoga = (prefix: string) => async (client: number, seq: number) => {
-      const owner = owners[client] as Owner;
-      const { status, text } = await httpRequest(
-        agent,
-        yogaUrl,
-        { query: SEND, variables: sendInput(owner, `${prefix}${client}-${seq}@bench.example.com`) },
-        { authorization: `Bearer ${owner.token}` },
-      );
-      return status === 200 && text.includes('"__typename":"SendInvitationPayload"') ? true : `HTTP ${status}: ${text}`;
-    };
-    await runLoad(CONCURRENCY, WARMUP_MS, sendOverYoga('warm-yoga-'));
-    const sendYogaLoad = await runServerLoad(yoga.child, CONCURRENCY, DURATION_MS, sendOverYoga('yoga-'));
+    await runLoad(CONCURRENCY, WARMUP_MS, sendOverGraphql(yogaUrl, 'warm-yoga-'));
+    const sendYogaLoad = await runServerLoad(yoga.child, CONCURRENCY, DURATION_MS, sendOverGraphql(yogaUrl, 'yoga-'));
     const listYoga = listOverGraphql(yogaUrl);
     await runLoad(CONCURRENCY, WARMUP_MS, listYoga);
     const listYogaLoad = await runServerLoad(yoga.child, CONCURRENCY, DURATION_MS, listYoga);
