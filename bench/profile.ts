@@ -2,7 +2,8 @@
 // Starts bench/server.ts's `api` under --cpu-prof on a fresh PostgreSQL database, loads it with 32
 // clients (after a 3 s warm-up), stops it, and prints the server's CPU per request (from /proc)
 // and where it went in the timed window: self time by package and by function, inclusive time.
-// PROFILE=0 measures without the profiler; PROFILE_NODE_FLAGS adds flags to the server's node.
+// PROFILE=0 measures without the profiler; PROFILE_NODE_FLAGS adds flags to the server's node;
+// WINDOWS=n measures n timed windows one after another in the same process, each with the heap held after it.
 // The profiler's native entries (socket writes especially) count wall time, descheduling included.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -102,6 +103,19 @@ function report(profile: Profile, requests: number, window: [number, number]) {
   show('inclusive time by function (outside node:)', inclusive, Number(process.env.PROFILE_INCLUSIVE ?? 80));
 }
 
+/** The server's memory after a full collection (bench/server.ts answers 'memory'; node runs with --expose-gc). */
+function heldMemory(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve) => {
+    const on = (m: { memory?: NodeJS.MemoryUsage }) => {
+      if (!m.memory) return;
+      child.off('message', on);
+      resolve(m.memory);
+    };
+    child.on('message', on);
+    child.send('memory');
+  });
+}
+
 async function main() {
   const name = `invitation_prof_${randomBytes(4).toString('hex')}`;
   const url = new URL(adminUrl);
@@ -116,6 +130,7 @@ async function main() {
     process.execPath,
     [
       ...(process.env.PROFILE_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      '--expose-gc',
       ...(process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`]),
       '--import',
       'tsx',
@@ -173,19 +188,24 @@ async function main() {
           return true as const;
         };
   const seconds = Number(secondsArg);
+  const windows = Number(process.env.WINDOWS ?? 1);
   let round = 0;
   const tagged = (c: number, seq: number) => request(c, round * 1_000_000 + seq);
   await runLoad(32, 3000, tagged);
-  round = 1;
   const from = nowUs();
-  const cpuFrom = cpuMs(child.pid as number);
-  const result = await runLoad(32, seconds * 1000, tagged);
-  const cpu = cpuMs(child.pid as number) - cpuFrom;
+  let ok = 0;
+  // More than one window shows whether a request costs more the longer the process runs.
+  for (round = 1; round <= windows; round++) {
+    const cpuFrom = cpuMs(child.pid as number);
+    const result = await runLoad(32, seconds * 1000, tagged);
+    const cpu = cpuMs(child.pid as number) - cpuFrom;
+    ok += result.ok;
+    const held = await heldMemory(child);
+    console.log(
+      `window ${round}: server CPU (from /proc) ${(cpu / result.ok).toFixed(3)} ms per answered request; ${operation}: ${result.throughput.toFixed(1)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, ${result.ok} ok, ${result.errors} errors ${result.errorSamples[0] ?? ''}; heap held ${(held.heapUsed / 2 ** 20).toFixed(1)} MB, rss ${(held.rss / 2 ** 20).toFixed(0)} MB`,
+    );
+  }
   const to = nowUs();
-  console.log(`server CPU (from /proc): ${(cpu / result.ok).toFixed(3)} ms per answered request`);
-  console.log(
-    `${operation}: ${result.throughput.toFixed(1)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, ${result.ok} ok, ${result.errors} errors ${result.errorSamples[0] ?? ''}`,
-  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send('stop');
   await exited;
@@ -196,7 +216,7 @@ async function main() {
   if (!file) return;
   const profile = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as Profile;
   // Sign-ups (argon2) and start-up are in the profile too; only the load's requests are counted.
-  report(profile, result.ok, [from, to]);
+  report(profile, ok, [from, to]);
   console.log(`profile: ${path.join(profDir, file)}`);
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -505,6 +505,49 @@ describe('one invitation raced from several sides', () => {
     );
     expect(forks?.n).toBe(0);
   });
+
+  it('keeps the chain unbroken and every row of each send when sends to one organisation race, a lapsed address among them', async () => {
+    const owner = await newAccount(t, 'sends');
+    const { organizationId } = owner.raw;
+    const db = t.app.database.db;
+    // A send's statements leave together: the chain is taken with the policy's reads, the audit
+    // row with the invitation. Its expiry is recorded in the same transaction as the new send.
+    const lapsing = await invite(t, owner);
+    await db
+      .update(invitations)
+      .set({ expiresAt: new Date(t.clock.now().getTime() - 1000) })
+      .where(eq(invitations.id, rawId(lapsing.invitation.id)));
+    const sent = await Promise.all([
+      t.gql(
+        SendInvitation,
+        { input: { organizationId: owner.organizationId, role: 'MEMBER', email: lapsing.email } },
+        { token: owner.token },
+      ),
+      ...Array.from({ length: 12 }, () => invite(t, owner).then((s) => ({ data: { sendInvitation: s } }))),
+    ]);
+    const invitationIds = sent.map((r) => {
+      const payload = r.data?.sendInvitation as { invitation?: { id: string } } | undefined;
+      if (!payload?.invitation) expect.fail(`send failed: ${JSON.stringify(r)}`);
+      return payload.invitation.id;
+    });
+    for (const id of invitationIds) {
+      expect(await eventTypesOf(id)).toEqual(['CREATED']);
+      expect(await deliveriesOf(id)).toHaveLength(1);
+    }
+    expect(await eventTypesOf(lapsing.invitation.id)).toEqual(['CREATED', 'EXPIRED']);
+    // The organisation's creation, the first send, then 13 sends and one expiry: one line, no forks.
+    expect(await verifyAuditChain(db, organizationId)).toEqual({ valid: true, checked: 16, firstBrokenId: null });
+    const actions = await db
+      .select({ action: auditLog.action, targetId: auditLog.targetId })
+      .from(auditLog)
+      .where(eq(auditLog.organizationId, organizationId));
+    expect(actions.filter((a) => a.action === 'invitation.created').map((a) => a.targetId)).toEqual(
+      expect.arrayContaining([lapsing.invitation.id, ...invitationIds].map(rawId)),
+    );
+    expect(actions.filter((a) => a.action === 'invitation.expired').map((a) => a.targetId)).toEqual([
+      rawId(lapsing.invitation.id),
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

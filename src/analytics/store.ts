@@ -3,6 +3,7 @@
 // the pending invitations near expiry, and the activity series. Talks to the database only.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { rows } from '../db/rows.js';
 import type { MemberRole } from '../db/schema/index.js';
 import { rangePieces } from './range.js';
 
@@ -58,11 +59,7 @@ export type CohortGroup = CohortCounts & {
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-/** Rows of a raw statement, whichever driver runs it. */
-export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
+export { rows };
 
 const sums = (columns: readonly string[]) =>
   sql.raw(columns.map((c) => `coalesce(sum(${c}), 0)::int as ${c}`).join(', '));

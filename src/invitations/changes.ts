@@ -12,13 +12,24 @@ export type ChangeLog = InvitationChange[];
 
 /** Hears of every change inside its transaction: the port webhooks out implement (src/webhooks/recorder.ts). */
 export interface ChangeFollower {
+  /**
+   * Starts reading now what following `organizationId`'s changes in `tx` will need, so the read
+   * shares a round trip with the work's first statements.
+   */
+  expect(tx: Tx, organizationId: string): void;
   /** Writes what follows from `log` in `tx`; true when it queued something for the delivery workers. */
   followChanges(tx: Tx, log: ChangeLog): Promise<boolean>;
 }
 
 export interface Changes {
-  /** A transaction whose expected failure rolls back everything it wrote, and publishes nothing. */
-  changing<T, E extends DomainError>(work: (tx: Tx, log: ChangeLog) => Promise<Result<T, E>>): Promise<Result<T, E>>;
+  /**
+   * A transaction whose expected failure rolls back everything it wrote, and publishes nothing.
+   * `about` names the organisation the changes will be of, when the caller knows it beforehand.
+   */
+  changing<T, E extends DomainError>(
+    work: (tx: Tx, log: ChangeLog) => Promise<Result<T, E>>,
+    about?: { organizationId: string },
+  ): Promise<Result<T, E>>;
   /** A transaction that either commits, then publishes, or throws. */
   committed<T>(work: (tx: Tx, log: ChangeLog) => Promise<T>): Promise<T>;
 }
@@ -38,11 +49,12 @@ export function createChanges({
   }
 
   return {
-    async changing(work) {
+    async changing(work, about) {
       let log: ChangeLog = [];
       let followed = false;
       const result = await transactionResult(db, async (tx) => {
         log = [];
+        if (about) follower.expect(tx, about.organizationId);
         const done = await work(tx, log);
         if (done.ok) followed = await follower.followChanges(tx, log);
         return done;

@@ -38,12 +38,14 @@ export function createIdempotency({ db, clock, changes }: { db: Db; clock: Clock
   return {
     /**
      * Runs `work` in a publishing transaction once per key: without a key, every time; with one,
-     * a repeat answers with `replay` of the invitation the first one made.
+     * a repeat answers with `replay` of the invitation the first one made. `about` as for
+     * changes.changing().
      */
     once<T extends { invitation: Invitation }, E extends DomainError, R extends DomainError>(
       keyed: Omit<Keyed, 'key'> & { key: string | null | undefined },
       work: (tx: Tx, log: ChangeLog) => Promise<Result<T, E>>,
       replay: (tx: Tx, invitationId: string) => Promise<Result<T, R>>,
+      about?: { organizationId: string },
     ): Promise<Result<T, E | R | IdempotencyConflictError>> {
       return changes.changing<T, E | R | IdempotencyConflictError>(async (tx, log) => {
         const { key } = keyed;
@@ -56,7 +58,7 @@ export function createIdempotency({ db, clock, changes }: { db: Db; clock: Clock
           await storeIdempotentResult(tx, scopeOf(keyed), key, { invitationId: result.value.invitation.id });
         }
         return result;
-      });
+      }, about);
     },
 
     /** Claims a key on its own and commits the claim, for work that keys its parts separately. */

@@ -1,10 +1,13 @@
 // Issuing invitations: the dry run (validate), one send, and the bulk send row by row. A send is
 // one transaction with its outbox row, timeline event and audit row. Talks to the store, the send
 // policy, the rate limits, the idempotency keys, the outbox port, expiry and the audit log.
+
+import { randomUUID } from 'node:crypto';
 import type { Actor, AuditLog } from '../audit/log.js';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import type { MemberRole } from '../db/schema/index.js';
+import { together } from '../db/together.js';
 import type { Clock } from '../lib/clock.js';
 import { fail, InvalidInputError, ok, type Result } from '../lib/errors.js';
 import { newSecretToken } from '../lib/secretTokens.js';
@@ -25,7 +28,7 @@ import {
   policyChecks,
 } from './policy.js';
 import { pendingConflict, replayed, type Sent } from './sent.js';
-import { appendEvent, insertInvitation, sendFacts } from './store.js';
+import { appendEvent, insertInvitation, type NewInvitation, sendFacts } from './store.js';
 import { inviteUrl, type MailboxProofs } from './tokens.js';
 
 export type SignedInActor = Actor & { userId: string };
@@ -64,11 +67,15 @@ export interface SendingDeps {
 export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
   const { db, clock, config, limits, idempotency, outbox, proofs, expiry, audit } = deps;
 
-  /** The send itself, its policy passed: the row, its outbox entry, timeline event and audit row. */
+  /**
+   * The send itself, its policy passed and the chain held: the row, its outbox entry, timeline
+   * event and audit row, in one round trip (the id is made here, so nothing waits for the row).
+   */
   async function issue(tx: Tx, log: ChangeLog, input: SendInput, actor: SignedInActor): Promise<Sent> {
     const now = clock.now();
     const token = newSecretToken();
-    const invitation = await insertInvitation(tx, {
+    const values = {
+      id: randomUUID(),
       organizationId: input.organizationId,
       email: input.email,
       phone: input.phone ?? null,
@@ -76,6 +83,9 @@ export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
       message: input.message ?? null,
       permissions: input.permissions ?? [],
       metadata: input.metadata ?? null,
+      status: 'PENDING',
+      deliveryStatus: 'VALIDATING',
+      attempts: 1,
       tokenSelector: token.selector,
       tokenVerifierHash: token.verifierHash,
       lastSentAt: now,
@@ -83,28 +93,29 @@ export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
       invitedById: actor.userId,
       createdAt: now,
       updatedAt: now,
-    });
+    } satisfies NewInvitation;
     const link = inviteUrl(config.INVITE_URL_TEMPLATE, token.token);
-    // Sent together, one round trip. Only the email carries the mailbox proof.
-    await Promise.all([
-      outbox.queue(tx, invitation, proofs.mailboxLink(link, token.token), actor.requestId),
-      appendEvent(tx, log, invitation, {
+    // Only the email carries the mailbox proof.
+    const [invitation] = await together([
+      insertInvitation(tx, values),
+      outbox.queue(tx, values, proofs.mailboxLink(link, token.token), actor.requestId),
+      appendEvent(tx, log, values, {
         type: 'CREATED',
         at: clock.now(),
         actorId: actor.userId,
-        data: { role: invitation.role },
+        data: { role: values.role },
       }),
       audit.record(tx, actor, {
-        organizationId: invitation.organizationId,
+        organizationId: values.organizationId,
         action: 'invitation.created',
         targetType: 'Invitation',
-        targetId: invitation.id,
+        targetId: values.id,
         data: {
           after: {
-            email: invitation.email,
-            role: invitation.role,
-            permissions: invitation.permissions,
-            expiresAt: invitation.expiresAt.toISOString(),
+            email: values.email,
+            role: values.role,
+            permissions: values.permissions,
+            expiresAt: values.expiresAt.toISOString(),
           },
         },
       }),
@@ -122,10 +133,12 @@ export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
       .once(
         { actor, operation, key: idempotencyKey, input },
         async (tx, log): Promise<Result<Sent, PolicyRefusal | RateLimitedError>> => {
-          // Sent together, one round trip; a refusal rolls the count back.
-          const [facts, limited] = await Promise.all([
+          // One round trip, with the chain taken for the audit row (a refusal rolls the count back
+          // and lets the chain go). The rate-limit rows, then the chain: the order of every change.
+          const [facts, limited] = await together([
             sendFacts(tx, { ...input, userId: actor.userId }, clock.now()),
             limits.countSend(tx, input.organizationId, actor.userId),
+            audit.lockChain(tx, input.organizationId),
           ]);
           const refusal = firstRefusal(policyChecks(facts, input, config));
           if (refusal) return fail(refusal);
@@ -135,6 +148,7 @@ export function createIssuing(deps: SendingDeps & { config: IssuingConfig }) {
           return ok(await issue(tx, log, input, actor));
         },
         replayed,
+        { organizationId: input.organizationId },
       )
       .catch((error: unknown) => pendingConflict(db, clock.now(), error, input));
   }

@@ -8,5 +8,10 @@ export interface Outbox {
    * Queues the email carrying `link` for `invitation`; older attempts still queued are superseded
    * by it. `requestId` names the request that queued it, for the delivery's log lines.
    */
-  queue(tx: Tx, invitation: Invitation, link: string, requestId?: string | null): Promise<void>;
+  queue(
+    tx: Tx,
+    invitation: Pick<Invitation, 'id' | 'organizationId' | 'attempts'>,
+    link: string,
+    requestId?: string | null,
+  ): Promise<void>;
 }

@@ -105,7 +105,9 @@ export type SendFacts = Awaited<ReturnType<typeof sendFacts>>;
 
 // Writing invitations.
 
-export async function insertInvitation(tx: Tx, values: typeof invitations.$inferInsert): Promise<Invitation> {
+export type NewInvitation = typeof invitations.$inferInsert;
+
+export async function insertInvitation(tx: Tx, values: NewInvitation): Promise<Invitation> {
   const [row] = await tx.insert(invitations).values(values).returning();
   if (!row) throw new Error('insert returned no invitation');
   return row;

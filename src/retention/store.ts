@@ -3,6 +3,7 @@
 // oldest rows are met first). Talks to the database only; callers pass the cut-offs.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { rows } from '../db/rows.js';
 import {
   accountEmails,
   accountTokens,
@@ -92,7 +93,6 @@ export async function pruneBatch(db: Db, table: Table, horizons: Horizons, limit
   const query = sql`with gone as (
       delete from ${name} where ctid in (select ctid from ${name} where ${where} limit ${limit}) returning 1
     ) select count(*)::int as n from gone`;
-  const result = (await db.execute(query)) as unknown as { n: number }[] | { rows: { n: number }[] };
-  const found = Array.isArray(result) ? result : result.rows;
-  return found[0]?.n ?? 0;
+  const [found] = await rows<{ n: number }>(db, query);
+  return found?.n ?? 0;
 }

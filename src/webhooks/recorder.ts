@@ -6,6 +6,7 @@
 // written. Talks to the webhooks store and reads the invitations it speaks of.
 import type { MemberFollower } from '../accounts/members.js';
 import type { Executor } from '../db/client.js';
+import { perTransaction } from '../db/perTransaction.js';
 import type { InvitationEventType, WebhookEventType } from '../db/schema/index.js';
 import type { ChangeFollower } from '../invitations/changes.js';
 import { invitationsByIds } from '../invitations/store.js';
@@ -65,14 +66,25 @@ export async function queueFacts(
 }
 
 export function createWebhookRecorder({ clock }: { clock: Clock }): ChangeFollower & MemberFollower {
+  // Each open transaction's reads of enabled endpoints, by organisation.
+  const reads = perTransaction<string, Promise<Enabled>>();
+  const endpointsIn = (tx: Executor, organizationId: string) =>
+    // A promise of its own: the query builder would run again on every then().
+    reads(tx, organizationId, () => Promise.resolve(enabledEndpointsOf(tx, organizationId)));
+
   return {
+    expect(tx, organizationId) {
+      // Awaited by followChanges, or never if the work is refused: its failure is the transaction's.
+      endpointsIn(tx, organizationId).catch(() => {});
+    },
+
     async followChanges(tx, log) {
       if (log.length === 0) return false;
       // Only organisations with an endpoint pay for the read of their invitations.
       const organizations = [...new Set(log.map((c) => c.organizationId))];
       const withEndpoints = new Map<string, Enabled>();
       for (const id of organizations) {
-        const endpoints = await enabledEndpointsOf(tx, id);
+        const endpoints = await endpointsIn(tx, id);
         if (endpoints.length > 0) withEndpoints.set(id, endpoints);
       }
       const changes = log.filter((c) => withEndpoints.has(c.organizationId));
