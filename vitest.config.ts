@@ -9,6 +9,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/globalSetup.ts'],
+    setupFiles: ['test/helpers/perFile.ts'],
     pool: 'forks',
     // Files in one worker share its database (one PGlite per worker); test data is unique per test.
     isolate: false,

@@ -20,7 +20,7 @@ import { retryDelayMs } from '../src/webhooks/schedule.js';
 import { urlRefusal } from '../src/webhooks/urls.js';
 import { graphql } from './generated/index.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
-import { worker as workerProcess } from './helpers/child.js';
+import { killChildren, worker as workerProcess } from './helpers/child.js';
 import { isolatedDatabase } from './helpers/db.js';
 import { anyOf, changeSignal, eventually } from './helpers/eventually.js';
 import { invite } from './helpers/invitations.js';
@@ -654,6 +654,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a worker killed mid-request', (
         30_000,
       );
     } finally {
+      // The workers first: none is left running on a database that is gone.
+      killChildren();
       await api.stop();
       await own.drop();
     }

@@ -1,16 +1,16 @@
 // A real process of ours (the server, the worker, `npm start` itself), its output collected and
-// awaited as it comes; every one started is SIGKILLed after its test.
+// awaited as it comes; every one started is SIGKILLed after its test (perFile.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterEach } from 'vitest';
 import { anyOf, eventually } from './eventually.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 const running: ChildProcess[] = [];
 
-afterEach(() => {
+/** Kills every process started since the last call and still running. */
+export function killChildren() {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+}
 
 /** `node --import tsx <entry>` (or any command) with the test's DATABASE_URL removed unless given. */
 export function run(command: string[], env: Record<string, string>) {
