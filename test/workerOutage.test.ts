@@ -214,6 +214,16 @@ describe('the standalone worker through outages', () => {
       // Nothing went out twice meanwhile either.
       for (const email of committed) expect(mailsTo(sink, email), email).toHaveLength(1);
       expect(child.child.exitCode).toBeNull();
+      // The outage said as it began and as it ended (a restart may flicker: each start has its
+      // end), not as a failed pass every 100 ms.
+      const { stdout, stderr } = child.output();
+      const lines = `${stdout}\n${stderr}`.split('\n');
+      const began = lines.filter((l) => l.includes('database unreachable: delivery waits for it')).length;
+      const ended = lines.filter((l) => l.includes('database reachable again: delivery resumes')).length;
+      expect(began).toBeGreaterThanOrEqual(1);
+      expect(began).toBeLessThanOrEqual(3);
+      expect(ended).toBe(began);
+      expect(lines.filter((l) => /pass failed|emails crashed|drain crashed|batch crashed/.test(l))).toEqual([]);
       child.child.kill('SIGTERM');
       expect(await child.exited).toBe(0);
     } finally {

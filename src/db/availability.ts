@@ -28,8 +28,9 @@ const connectionCodes = new Set([
   'DATABASE_UNAVAILABLE',
 ]);
 
-// SQLSTATE: 08 connection exceptions; 57P01-57P03 admin/crash shutdown, cannot connect now.
-const unavailableStates = /^(08...|57P0[123])$/;
+// SQLSTATE: 08 connection exceptions; 57P01-57P03 admin/crash shutdown, cannot connect now;
+// 3D000 the database itself is gone (dropped, or not restored yet).
+const unavailableStates = /^(08...|57P0[123]|3D000)$/;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {

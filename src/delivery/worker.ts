@@ -8,8 +8,10 @@
 // begun finish. Beside them, the account emails (accountEmails.ts), in a pool of their own, and
 // any other outbox handed in (`beside`: webhooks out), each in its own pool. Wakes on queued
 // deliveries, on a freed slot, or polls. Talks to the database, the mailer, the event bus and DNS.
+
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
+import { isDatabaseUnavailable } from '../db/availability.js';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import { type ChangeFollower, createChanges } from '../invitations/changes.js';
@@ -136,6 +138,26 @@ export function createDeliveryWorker(deps: {
   const accountMailing = createAccountMailing({ ...deps, workerId, onFree: () => tick() });
   const beside = (deps.beside ?? []).map((make) => make(() => tick(), workerId));
   let lastPassAt: Date | undefined;
+  /** The database has been away since `since`: said once, and passes come less often meanwhile. */
+  let unreachable: { since: Date; waits: number } | undefined;
+  /** This pass failed for want of the database (in any of its parts). */
+  let awayThisPass = false;
+
+  /** A pass's failure in the log; the database being away is said once for the whole outage. */
+  function passFailed(message: string, error: unknown, fields: Record<string, unknown> = {}) {
+    if (!isDatabaseUnavailable(error)) return logger.error(message, { ...fields, err: error });
+    awayThisPass = true;
+    if (unreachable) return;
+    unreachable = { since: clock.now(), waits: 0 };
+    logger.warn('database unreachable: delivery waits for it, polling less often', { error: String(error) });
+  }
+
+  /** The next pass's wait: the poll interval, doubled for each pass of an outage up to 5 s. */
+  function nextWait(): number {
+    if (!unreachable) return config.DELIVERY_POLL_MS;
+    unreachable.waits += 1;
+    return Math.min(config.DELIVERY_POLL_MS * 2 ** unreachable.waits, Math.max(config.DELIVERY_POLL_MS, 5000));
+  }
 
   /**
    * Claims up to the free slots, validates, and starts each email's send; gives how many it
@@ -148,13 +170,13 @@ export function createDeliveryWorker(deps: {
     // Account emails go out beside the invitations, so neither waits for the other's mail server.
     const accountEmails = accountMailing.fill().catch((error: unknown) => {
       // Their leases run out and another pass takes them over.
-      logger.error('account emails crashed', { err: error });
+      passFailed('account emails crashed', error);
       return { handled: 0, settled: Promise.resolve() };
     });
     const others = beside.map((drain) =>
       drain.fill().catch((error: unknown) => {
         // Their leases run out and another pass takes them over.
-        logger.error('outbox drain crashed', { error: String(error) });
+        passFailed('outbox drain crashed', error);
         return { handled: 0, settled: Promise.resolve() };
       }),
     );
@@ -182,7 +204,7 @@ export function createDeliveryWorker(deps: {
             ready = await screening.validate(claimed);
           } catch (error) {
             // Their leases run out and another pass takes them over.
-            logger.error('delivery batch crashed', { attempts: claimed.length, err: error });
+            passFailed('delivery batch crashed', error, { attempts: claimed.length });
           }
           for (const r of ready) {
             started.push(
@@ -247,14 +269,24 @@ export function createDeliveryWorker(deps: {
     clearTimeout(timer);
     thisPass = nextPass;
     nextPass = [];
+    awayThisPass = false;
     running = pass()
       .then((claimed) => {
         lastPassAt = clock.now();
         return claimed;
       })
       .catch((error: unknown) => {
-        logger.error('delivery pass failed', { err: error });
+        passFailed('delivery pass failed', error);
         return { handled: 0, settled: Promise.resolve() };
+      })
+      .then((result) => {
+        if (unreachable && !awayThisPass) {
+          logger.info('database reachable again: delivery resumes', {
+            awayMs: clock.now().getTime() - unreachable.since.getTime(),
+          });
+          unreachable = undefined;
+        }
+        return result;
       })
       .then(({ handled, settled }) => {
         const waiters = thisPass ?? [];
@@ -270,7 +302,7 @@ export function createDeliveryWorker(deps: {
           again = false;
           tick();
         } else {
-          timer = setTimeout(tick, config.DELIVERY_POLL_MS);
+          timer = setTimeout(tick, nextWait());
         }
       });
   }
