@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pgliteOptions } from '../src/db/client.js';
 import { initDataDir, prepareDataDirTemplate } from '../src/db/initDataDir.js';
+import { migrationsFolder } from '../src/db/migrationsFolder.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'data-dir-template-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -31,6 +32,13 @@ describe('the embedded database template', () => {
     try {
       const { rows } = await db.query<{ shared_buffers: string }>('show shared_buffers');
       expect(rows[0]?.shared_buffers).toBe('16MB');
+      // Every bundled migration is applied already: the server's migrator has nothing to do.
+      const applied = await db.query<{ name: string }>('select name from drizzle.__drizzle_migrations');
+      expect(applied.rows.map((r) => r.name).sort()).toEqual(
+        readdirSync(migrationsFolder)
+          .filter((m) => existsSync(path.join(migrationsFolder, m, 'migration.sql')))
+          .sort(),
+      );
       await db.exec('create table kept (n int); insert into kept values (1)');
     } finally {
       await db.close();

@@ -1,7 +1,8 @@
-// A new embedded database is a copy of a template: initdb inside PGlite's WASM takes seconds (about
-// 5.5 on this machine kind), copying what it wrote takes a few milliseconds. The template is made
-// once per install (`npm install` runs dist/db/template-cli.js) for this PGlite version
-// and these start parameters, under node_modules/.cache; a server that finds none makes it first.
+// A new embedded database is a copy of a template, initdb and the migrations done: initdb inside
+// PGlite's WASM takes seconds (about 5.5 on this machine kind), copying what it wrote takes a few
+// milliseconds. The template is made once per install (`npm install` runs dist/db/template-cli.js)
+// for this PGlite version, these start parameters and these migrations, under node_modules/.cache;
+// a server that finds none makes it first.
 // initdb runs in a short-lived child process: PGlite runs it in a second WASM instance whose
 // memory (about 450 MB) the server would otherwise keep resident until a garbage collection that
 // an idle process may never run. The server then opens the directory, as on every later start.
@@ -11,32 +12,53 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pgliteOptions } from './client.js';
+import { migrationsFolder } from './migrationsFolder.js';
 
 const MARKER = 'PG_VERSION';
 
+// initdb, then the bundled migrations: a new database starts with its schema, and the server's
+// migrator finds nothing to do (the DDL would grow the server's WASM heap by about 35 MB for good).
 const CHILD = `
-const [entry, dir, options] = process.argv.slice(1);
+const [entry, drizzleEntry, migratorEntry, dir, options, migrationsFolder] = process.argv.slice(1);
 const { PGlite } = require(entry);
-PGlite.create(dir, JSON.parse(options)).then((db) => db.close());
+const { drizzle } = require(drizzleEntry);
+const { migrate } = require(migratorEntry);
+PGlite.create(dir, JSON.parse(options)).then(async (client) => {
+  await migrate(drizzle({ client }), { migrationsFolder });
+  await client.close();
+});
 `;
 
-const pgliteEntry = () => createRequire(import.meta.url).resolve('@electric-sql/pglite');
+const resolve = (specifier: string) => createRequire(import.meta.url).resolve(specifier);
+const pgliteEntry = () => resolve('@electric-sql/pglite');
 
 const pglitePackageDir = () => path.resolve(path.dirname(pgliteEntry()), '..');
 
 /** This install's cache: node_modules/@electric-sql/pglite → node_modules/.cache/invitation-api. */
 const installCacheDir = () => path.resolve(pglitePackageDir(), '..', '..', '.cache', 'invitation-api');
 
-/** Where the template for this PGlite version and these start parameters lives under `cacheDir`. */
+/** Where the template for this PGlite version, these start parameters and these migrations lives under `cacheDir`. */
 function dataDirTemplatePath(cacheDir: string): string {
   const packageJson = readFileSync(path.join(pglitePackageDir(), 'package.json'), 'utf8');
   const { version } = JSON.parse(packageJson) as { version: string };
-  const options = createHash('sha256').update(JSON.stringify(pgliteOptions())).digest('hex').slice(0, 12);
-  return path.join(cacheDir, `pglite-${version}-${options}`);
+  const key = createHash('sha256').update(JSON.stringify(pgliteOptions()));
+  for (const migration of readdirSync(migrationsFolder).sort()) {
+    const file = path.join(migrationsFolder, migration, 'migration.sql');
+    if (existsSync(file)) key.update(migration).update(readFileSync(file));
+  }
+  return path.join(cacheDir, `pglite-${version}-${key.digest('hex').slice(0, 12)}`);
 }
 
 async function runInitdb(dataDir: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', CHILD, pgliteEntry(), dataDir, JSON.stringify(pgliteOptions())], {
+  const args = [
+    pgliteEntry(),
+    resolve('drizzle-orm/pglite'),
+    resolve('drizzle-orm/pglite/migrator'),
+    dataDir,
+    JSON.stringify(pgliteOptions()),
+    migrationsFolder,
+  ];
+  const child = spawn(process.execPath, ['-e', CHILD, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
