@@ -116,6 +116,7 @@ const RemoveMember = graphql(`
 `);
 
 interface Received {
+  path: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -132,12 +133,16 @@ async function receiver(answer: Answer, port = 0) {
       body += chunk;
     });
     req.on('end', () => {
-      const request = { headers: req.headers as Record<string, string>, body };
+      const request = { path: req.url ?? '', headers: req.headers as Record<string, string>, body };
       received.push(request);
       changed.notify();
       const status = answer(request, received.length);
       if (status === 'hang') return;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${status} ${'x'.repeat(10_000)}`);
+      // A redirect points back here: a sender that followed it would be seen asking for /elsewhere.
+      const location = status >= 300 && status < 400 ? { location: '/elsewhere' } : {};
+      res
+        .writeHead(status, { 'content-type': 'text/plain', ...location })
+        .end(`answer ${status} ${'x'.repeat(10_000)}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -498,6 +503,23 @@ describe('delivering', () => {
     ]);
     expect(delivery?.attempts[0]?.responseExcerpt?.length).toBe(4096);
     expect(delivery?.attempts[0]?.responseExcerpt).toMatch(/^answer 500/);
+  });
+
+  it('follows no redirect: a 307 is a failed attempt, retried later at the same URL', async () => {
+    const owner = await newAccount(t, 'hooks-redirect');
+    const moved = await started(() => 307);
+    await createEndpoint(owner, moved.url, ['INVITATION_CREATED']);
+    await invite(t, owner);
+    const delivery = await eventually(
+      async () => (await endpointsOf(owner))[0]?.deliveries[0],
+      (d) => d?.state === 'RETRY',
+      workerPass,
+    );
+    expect(delivery?.attempts).toMatchObject([
+      { outcome: 'FAILED', statusCode: 307, error: 'HTTP 307 (redirects are not followed)' },
+    ]);
+    await workerPass();
+    expect(moved.received.map((r) => r.path)).toEqual(['/hook']);
   });
 
   it('does not let a hanging receiver delay another endpoint', async () => {
