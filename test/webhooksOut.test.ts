@@ -12,7 +12,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, webhookDeliveries, webhookEndpoints } from '../src/db/schema/index.js';
+import { auditLog, invitations, webhookDeliveries, webhookEndpoints } from '../src/db/schema/index.js';
 import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { addressRefusal } from '../src/webhooks/addresses.js';
 import { post } from '../src/webhooks/http.js';
@@ -23,7 +23,7 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 import { killChildren, worker as workerProcess } from './helpers/child.js';
 import { isolatedDatabase } from './helpers/db.js';
 import { anyOf, changeSignal, eventually } from './helpers/eventually.js';
-import { invite } from './helpers/invitations.js';
+import { invite, proofOf, tokenOf } from './helpers/invitations.js';
 import { type Account, newAccount, newMember } from './helpers/seed.js';
 
 const CreateEndpoint = graphql(`
@@ -100,6 +100,27 @@ const Endpoints = graphql(`
 const Cancel = graphql(`
   mutation HooksCancel($input: CancelInvitationInput!) {
     cancelInvitation(input: $input) { __typename }
+  }
+`);
+
+const Resend = graphql(`
+  mutation HooksResend($input: ResendInvitationInput!) {
+    resendInvitation(input: $input) {
+      __typename
+      ... on ResendInvitationPayload { inviteUrl }
+    }
+  }
+`);
+
+const Accept = graphql(`
+  mutation HooksAccept($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) { __typename }
+  }
+`);
+
+const Decline = graphql(`
+  mutation HooksDecline($input: DeclineInvitationInput!) {
+    declineInvitation(input: $input) { __typename }
   }
 `);
 
@@ -456,6 +477,51 @@ describe('delivering', () => {
     const headers = ok.received[0]?.headers ?? {};
     expect(headers['webhook-signature']).toMatch(/^v1,/);
     expect(headers['content-type']).toBe('application/json');
+  });
+
+  it('sends the invitee’s side too: resent, accepted with the member who joined, declined, expired', async () => {
+    const owner = await newAccount(t, 'hooks-answers');
+    const ok = await started(() => 200);
+    const { secret } = await createEndpoint(owner, ok.url);
+    const accepted = await invite(t, owner);
+    const declined = await invite(t, owner);
+    const lapsing = await invite(t, owner);
+    t.clock.advance(61); // past RESEND_COOLDOWN_SECONDS
+    const resend = (await t.gql(Resend, { input: { invitationId: accepted.invitation.id } }, { token: owner.token }))
+      .data?.resendInvitation;
+    if (resend?.__typename !== 'ResendInvitationPayload' || !resend.inviteUrl) expect.fail(JSON.stringify(resend));
+    const token = tokenOf(resend.inviteUrl);
+    const joined = await t.gql(Accept, {
+      input: { token, proof: await proofOf(t, token), name: 'Joiner', password: 'correct horse battery staple' },
+    });
+    expect(joined.data?.acceptInvitation?.__typename).toBe('AcceptInvitationPayload');
+    const refused = await t.gql(Decline, { input: { token: declined.token, reason: 'not for me' } });
+    expect(refused.data?.declineInvitation?.__typename).toBe('DeclineInvitationPayload');
+    // Past its expiry, the address invited again: the old one is recorded EXPIRED first.
+    await t.app.database.db
+      .update(invitations)
+      .set({ expiresAt: new Date(t.clock.now().getTime() - 1000) })
+      .where(eq(invitations.id, decodeGlobalID(lapsing.invitation.id).id));
+    await invite(t, owner, { email: lapsing.email });
+    const wanted = [
+      ['invitation.resent', accepted],
+      ['invitation.accepted', accepted],
+      ['member.joined', accepted],
+      ['invitation.declined', declined],
+      ['invitation.expired', lapsing],
+    ] as const;
+    const arrived = () => verified(ok, secret).map((b) => [b.type, b.data.invitationId] as const);
+    await eventually(
+      async () => arrived(),
+      (seen) =>
+        wanted.every(([type, sent]) =>
+          seen.some(([t2, id]) => t2 === type && id === decodeGlobalID(sent.invitation.id).id),
+        ),
+      anyOf([ok.changed, workerPass]),
+    );
+    const joinedBody = verified(ok, secret).find((b) => b.type === 'member.joined');
+    expect(joinedBody?.data).toMatchObject({ role: 'MEMBER', invitationId: decodeGlobalID(accepted.invitation.id).id });
+    expect(typeof joinedBody?.data.userId).toBe('string');
   });
 
   it('only sends the event types an endpoint asked for', async () => {
