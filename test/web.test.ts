@@ -2,8 +2,11 @@
 // new account, decline with a reason, a dead link), its weight on the wire, and how the server
 // serves the pages (CSP, caching). Email goes through a real SMTP peer, delivered by the worker.
 import { gzipSync } from 'node:zlib';
+import { eq } from 'drizzle-orm';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { invitations } from '../src/db/schema/index.js';
+import { decodeGlobalID } from '../src/graphql/globalId.js';
 import { graphql } from './generated/index.js';
 import { invite } from './helpers/invitations.js';
 import { tabTo } from './helpers/keyboard.js';
@@ -91,6 +94,12 @@ async function emailedLink(email: string): Promise<string> {
 }
 
 /** Sends an invitation through the API and returns its emailed link, once the worker delivered it. */
+const WebCancel = graphql(`
+  mutation WebCancel($input: CancelInvitationInput!) {
+    cancelInvitation(input: $input) { __typename }
+  }
+`);
+
 async function invited(label: string, message: string) {
   const owner = await newAccount(t, label);
   const sent = await invite(t, owner, { message });
@@ -190,6 +199,32 @@ describe('the accept page', () => {
       await page.goto(`${t.url}/invite/not-a-real-token#proof=nothing`);
       await page.getByRole('heading', { name: 'This link does not work' }).waitFor();
       await expect(page.getByRole('alert').textContent()).resolves.toMatch(DEAD_LINK);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'shows a withdrawn link and an expired one as it shows an unknown one',
+    async () => {
+      const withdrawn = await invited('web-withdrawn', 'Soon withdrawn.');
+      const cancel = await t.gql(
+        WebCancel,
+        { input: { invitationId: withdrawn.invitation.id } },
+        { token: withdrawn.owner.token },
+      );
+      expect(cancel.data?.cancelInvitation?.__typename).toBe('CancelInvitationPayload');
+      const expired = await invited('web-expired', 'Soon expired.');
+      await t.app.database.db
+        .update(invitations)
+        .set({ expiresAt: new Date(Date.now() - 60_000) })
+        .where(eq(invitations.id, decodeGlobalID(expired.invitation.id).id));
+      for (const { link } of [withdrawn, expired]) {
+        const { page } = await phone();
+        await page.goto(link);
+        await page.getByRole('heading', { name: 'This link does not work' }).waitFor();
+        await expect(page.getByRole('alert').textContent()).resolves.toMatch(DEAD_LINK);
+        await page.close();
+      }
     },
     TEST_TIMEOUT,
   );
