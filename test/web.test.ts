@@ -149,6 +149,34 @@ describe('the accept page', () => {
   );
 
   it(
+    'logs in with the account the invited address already has, and accepts in the same step',
+    async () => {
+      const member = await newAccount(t, 'web-existing');
+      const owner = await newAccount(t, 'web-inviting');
+      await invite(t, owner, { email: member.email });
+      const link = await emailedLink(member.email);
+      const { page } = await phone();
+      await page.goto(link);
+      await page.getByRole('heading', { name: /^Join web-inviting org/ }).waitFor();
+      const logIn = page.locator('#log-in');
+      await logIn.getByLabel('Email').fill(member.email);
+      await logIn.getByLabel('Password').fill('not the password');
+      await logIn.getByRole('button', { name: 'Log in and accept' }).click();
+      // A wrong password is said beside the form, and nothing is accepted.
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /password/i })
+        .waitFor();
+      await logIn.getByLabel('Password').fill(member.password);
+      await logIn.getByRole('button', { name: 'Log in and accept' }).click();
+      await page.getByRole('heading', { name: /^Welcome to web-inviting org/ }).waitFor();
+      const viewer = (await t.gql(Memberships, {}, { token: member.token })).data?.viewer;
+      expect(viewer?.memberships).toContainEqual({ role: 'MEMBER', organization: { id: owner.organizationId } });
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'joins with the keyboard alone, focus visible on every stop',
     async () => {
       const { owner, invitation, link } = await invited('web-keys', 'Tab through this.');
