@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { rows } from '../src/analytics/service.js';
 import { openDatabase, type Tx } from '../src/db/client.js';
 import { migrateDatabase, migrationsApplied } from '../src/db/migrate.js';
+import { rows } from '../src/db/rows.js';
 import { users } from '../src/db/schema/index.js';
 import { testDatabase } from './helpers/db.js';
 

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../src/analytics/service.js';
 import { createAuditLog, verifyAuditChain } from '../src/audit/log.js';
+import { rows } from '../src/db/rows.js';
 import {
   auditLog,
   deliveryAttempts,

@@ -3,7 +3,8 @@
 // prove the maintained aggregates right.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { ACTIVITY_COUNTS, COHORT_COUNTS, rows } from './store.js';
+import { rows } from '../db/rows.js';
+import { ACTIVITY_COUNTS, COHORT_COUNTS } from './store.js';
 
 export interface RollupSnapshot {
   cohorts: Record<string, number | string>[];

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { rows } from './store.js';
+import { rows } from '../db/rows.js';
 
 export interface HistoryOptions {
   organizationId: string;

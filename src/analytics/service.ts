@@ -14,7 +14,7 @@ import { createAnalyticsStore } from './store.js';
 export { rangePieces } from './range.js';
 export type { SeriesBucket, SeriesError } from './series.js';
 export { acceptBucketCeiling, type Breakdown, type InvitationStats, type Rate, type StatsError } from './stats.js';
-export { ACTIVITY_COUNTS, type ActivityCounts, COHORT_COUNTS, type Interval, rows } from './store.js';
+export { ACTIVITY_COUNTS, type ActivityCounts, COHORT_COUNTS, type Interval } from './store.js';
 
 export function createAnalyticsService(deps: {
   db: Db;

@@ -59,8 +59,6 @@ export type CohortGroup = CohortCounts & {
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-export { rows };
-
 const sums = (columns: readonly string[]) =>
   sql.raw(columns.map((c) => `coalesce(sum(${c}), 0)::int as ${c}`).join(', '));
 

@@ -7,8 +7,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Database } from './client.js';
 import { migrationsFolder } from './migrationsFolder.js';
-
-export { migrationsFolder };
+import { rows } from './rows.js';
 
 const MIGRATION_LOCK = 727_001;
 
@@ -48,11 +47,11 @@ export async function migrationsApplied(database: Database): Promise<boolean> {
   // The folder does not change while the process runs: read it on the first readiness check only.
   bundled ??= readMigrationFiles({ migrationsFolder }).map((migration) => migration.name);
   try {
-    const result = await database.db.execute<{ name: string | null }>(
-      sql`select name from drizzle.__drizzle_migrations`,
+    const applied = new Set(
+      (await rows<{ name: string | null }>(database.db, sql`select name from drizzle.__drizzle_migrations`)).map(
+        (row) => row.name,
+      ),
     );
-    const rows = Array.isArray(result) ? result : (result as unknown as { rows: { name: string | null }[] }).rows;
-    const applied = new Set(rows.map((row) => row.name));
     return bundled.every((name) => applied.has(name));
   } catch {
     return false;

@@ -1,7 +1,6 @@
 // Issuing invitations: the dry run (validate), one send, and the bulk send row by row. A send is
 // one transaction with its outbox row, timeline event and audit row. Talks to the store, the send
 // policy, the rate limits, the idempotency keys, the outbox port, expiry and the audit log.
-
 import { randomUUID } from 'node:crypto';
 import type { Actor, AuditLog } from '../audit/log.js';
 import type { Config } from '../config.js';
